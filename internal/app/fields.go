@@ -1,0 +1,90 @@
+package app
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/dxatlas/dxatlas/internal/domain"
+	"github.com/dxatlas/dxatlas/internal/mail"
+)
+
+// Fields lays a case out as label/value pairs in lang, for the receipt
+// e-mail (a copy of what was submitted) and plain-text views.
+func (a *App) Fields(lang string, c *domain.Case) []mail.Field {
+	L := a.Cat.Localizer(lang)
+	label := func(path string) string { return L.T("case.field." + path + ".label") }
+	vocab := func(v string) func(string) string {
+		return func(code string) string { return code + " " + L.T("vocab."+v+"."+code) }
+	}
+	country := func(code string) string { return domain.CountryName(code, lang) }
+	var f []mail.Field
+	add := func(path, value string) {
+		if strings.TrimSpace(value) != "" {
+			f = append(f, mail.Field{Label: label(path), Value: value})
+		}
+	}
+	one := func(v, code string) string {
+		if code == "" {
+			return ""
+		}
+		return vocab(v)(code)
+	}
+	add("language", c.Language)
+	add("title", c.Title)
+	add("summary", c.Summary)
+	add("organisation.name", c.Organisation.Name)
+	add("organisation.type", one("orgtype", c.Organisation.Type))
+	if c.Organisation.Country != "" {
+		add("organisation.country", country(c.Organisation.Country))
+	}
+	add("organisation.website", c.Organisation.Website)
+	add("countries", joinCodes(c.Countries, country))
+	add("scope", one("scope", c.Scope))
+	add("status", one("status", c.Status))
+	add("period.start", c.Period.Start)
+	add("period.end", c.Period.End)
+	add("sme.size_class", one("size", c.SME.SizeClass))
+	add("sme.count", string(c.SME.Count))
+	add("sector", one("sector", c.Sector))
+	add("problem", c.Problem)
+	add("solution", c.Solution)
+	add("technologies", joinCodes(c.Technologies, vocab("technology")))
+	add("wsis.primary", one("wsis", c.WSIS.Primary))
+	add("wsis.secondary", joinCodes(c.WSIS.Secondary, vocab("wsis")))
+	goals := make([]string, 0, len(c.SDGs.Goals))
+	for _, g := range c.SDGs.Goals {
+		goals = append(goals, strconv.Itoa(g))
+	}
+	add("sdgs.goals", joinCodes(goals, vocab("sdg")))
+	add("sdgs.targets", strings.Join(c.SDGs.Targets, ", "))
+	add("sdg_linkage", c.SDGLinkage)
+	for i, k := range c.KPIs {
+		v := k.Name + ": " + string(k.Baseline) + " → " + string(k.Value) + " " + k.Unit
+		if k.Date != "" {
+			v += " (" + k.Date + ")"
+		}
+		f = append(f, mail.Field{Label: label("kpis") + " " + strconv.Itoa(i+1), Value: v})
+	}
+	add("impact", c.Impact)
+	for i, p := range c.Partners {
+		v := p.Name
+		if p.Type != "" {
+			v += " — " + L.T("vocab.orgtype."+p.Type)
+		}
+		if p.Country != "" {
+			v += " — " + country(p.Country)
+		}
+		f = append(f, mail.Field{Label: label("partners") + " " + strconv.Itoa(i+1), Value: v})
+	}
+	add("enablers_constraints", c.EnablersConstraints)
+	add("sustainability_replicability", c.SustainabilityReplicability)
+	add("lessons", c.Lessons)
+	add("cost_range", one("cost", c.CostRange))
+	add("funding", joinCodes(c.Funding, vocab("funding")))
+	add("links", strings.Join(c.Links, "\n"))
+	add("licence", c.Licence)
+	if c.ConsentPublish {
+		add("consent_publish", L.T("case.yes"))
+	}
+	return f
+}
