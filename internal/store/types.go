@@ -166,6 +166,9 @@ type OutboxMessage struct {
 	NextAttemptAt time.Time
 	SentAt        *time.Time
 	LastError     string
+	// Failed is set when sending failed permanently; the message is no
+	// longer claimed.
+	Failed bool
 }
 
 // AuditEntry is one recorded transition.
