@@ -1,0 +1,175 @@
+package i18n
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+	_ "time/tzdata" // the tests need the same zones on every machine
+)
+
+func mustZone(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+func TestFormatDate(t *testing.T) {
+	c := mustNew(t)
+	geneva := mustZone(t, "Europe/Zurich")
+	deadline := time.Date(2026, 6, 30, 21, 59, 0, 0, time.UTC) // 23:59 in Geneva
+	first := time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
+	tests := []struct {
+		lang string
+		when time.Time
+		loc  *time.Location
+		want string
+	}{
+		{"en", deadline, geneva, "30 June 2026"},
+		{"fr", deadline, geneva, "30 juin 2026"},
+		{"fr", first, geneva, "1er juillet 2026"},
+		{"es", deadline, geneva, "30 de junio de 2026"},
+		{"ru", deadline, geneva, "30 июня 2026\u00a0г."},
+		{"zh", deadline, geneva, "2026年6月30日"},
+		{"ar", deadline, geneva, "30 يونيه 2026"},
+		{"ar", first, geneva, "1 يوليه 2026"},
+		{"en", time.Date(2026, 6, 30, 22, 30, 0, 0, time.UTC), geneva, "1 July 2026"}, // the zone decides the day
+		{"en", time.Date(2026, 6, 30, 22, 30, 0, 0, time.UTC), nil, "30 June 2026"},   // nil is UTC
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+"/"+tt.want, func(t *testing.T) {
+			if got := c.Localizer(tt.lang).FormatDate(tt.when, tt.loc); got != tt.want {
+				t.Errorf("FormatDate = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFormatDateTime(t *testing.T) {
+	c := mustNew(t)
+	deadline := time.Date(2026, 6, 30, 21, 59, 0, 0, time.UTC)
+	tests := []struct {
+		lang, zone, want string
+	}{
+		{"en", "Europe/Zurich", "30 June 2026, 23:59 CEST"},
+		{"fr", "Europe/Zurich", "30 juin 2026 à 23:59 CEST"},
+		{"es", "Europe/Zurich", "30 de junio de 2026, 23:59 CEST"},
+		{"ru", "Europe/Zurich", "30 июня 2026\u00a0г., 23:59 CEST"},
+		{"zh", "Europe/Zurich", "2026年6月30日 23:59 CEST"},
+		{"ar", "Europe/Zurich", "30 يونيه 2026، الساعة 23:59 CEST"},
+		{"en", "UTC", "30 June 2026, 21:59 UTC"},
+		{"en", "Africa/Nairobi", "1 July 2026, 00:59 EAT"},
+		{"en", "Asia/Bangkok", "1 July 2026, 04:59 UTC+7"},
+		{"en", "America/Sao_Paulo", "30 June 2026, 18:59 UTC-3"},
+		{"en", "Asia/Kathmandu", "1 July 2026, 03:44 UTC+5:45"},
+		{"zh", "Asia/Shanghai", "2026年7月1日 05:59 CST"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+"/"+tt.zone, func(t *testing.T) {
+			if got := c.Localizer(tt.lang).FormatDateTime(deadline, mustZone(t, tt.zone)); got != tt.want {
+				t.Errorf("FormatDateTime = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if got, want := c.Localizer("en").FormatDateTime(deadline, nil), "30 June 2026, 21:59 UTC"; got != want {
+		t.Errorf("FormatDateTime with nil zone = %q, want %q", got, want)
+	}
+}
+
+func TestFormatMonth(t *testing.T) {
+	c := mustNew(t)
+	tests := []struct {
+		lang  string
+		month time.Month
+		want  string
+	}{
+		{"en", time.February, "February 2023"},
+		{"fr", time.February, "février 2023"},
+		{"es", time.February, "febrero de 2023"},
+		{"ru", time.February, "февраль 2023\u00a0г."},
+		{"zh", time.February, "2023年2月"},
+		{"ar", time.February, "فبراير 2023"},
+		{"ar", time.June, "يونيه 2023"},
+		{"en", 13, "2023-13"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+"/"+tt.want, func(t *testing.T) {
+			if got := c.Localizer(tt.lang).FormatMonth(2023, tt.month); got != tt.want {
+				t.Errorf("FormatMonth = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFormatNumber(t *testing.T) {
+	c := mustNew(t)
+	tests := []struct {
+		lang     string
+		n        float64
+		decimals int
+		want     string
+	}{
+		{"en", 1234567.891, 2, "1,234,567.89"},
+		{"zh", 1234567.891, 2, "1,234,567.89"},
+		{"ar", 1234567.891, 2, "1,234,567.89"}, // Latin digits, deliberately
+		{"fr", 1234567.891, 2, "1\u00a0234\u00a0567,89"},
+		{"ru", 1234567.891, 2, "1\u00a0234\u00a0567,89"},
+		{"es", 1234567.891, 2, "1.234.567,89"},
+		{"es", 1234.5, 2, "1234,50"}, // Spanish groups from five digits
+		{"es", 12345.5, 1, "12.345,5"},
+		{"es", -1234.5, 1, "-1234,5"},
+		{"es", 9999.996, 2, "10.000,00"}, // grouped after rounding
+		{"en", 0.5, 3, "0.500"},
+		{"en", 2.5, 0, "3"}, // halves away from zero
+		{"en", -2.5, 0, "-3"},
+		{"en", 0.125, 2, "0.13"},
+		{"en", 2.75, -1, "3"}, // negative decimals count as none
+		{"fr", -12345.5, 1, "-12\u00a0345,5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+"/"+tt.want, func(t *testing.T) {
+			if got := c.Localizer(tt.lang).FormatNumber(tt.n, tt.decimals); got != tt.want {
+				t.Errorf("FormatNumber(%v, %d) = %q, want %q", tt.n, tt.decimals, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFormatInt(t *testing.T) {
+	c := mustNew(t)
+	tests := []struct {
+		lang string
+		n    int64
+		want string
+	}{
+		{"en", 42, "42"},
+		{"en", 1234567, "1,234,567"},
+		{"ar", 1234567, "1,234,567"},
+		{"zh", 1234567, "1,234,567"},
+		{"fr", 1234567, "1\u00a0234\u00a0567"},
+		{"ru", 1234, "1\u00a0234"},
+		{"es", 1234, "1234"},
+		{"es", 12345, "12.345"},
+		{"en", math.MaxInt64, "9,223,372,036,854,775,807"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+"/"+tt.want, func(t *testing.T) {
+			if got := c.Localizer(tt.lang).FormatInt(tt.n); got != tt.want {
+				t.Errorf("FormatInt(%d) = %q, want %q", tt.n, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestArabicDigits: no Arabic-Indic digit in any Arabic number or date.
+func TestArabicDigits(t *testing.T) {
+	L := mustNew(t).Localizer("ar")
+	out := L.FormatNumber(-9876543.21, 2) + L.FormatInt(1234567890) +
+		L.FormatDateTime(time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC), nil) + L.FormatMonth(2026, time.December)
+	if strings.ContainsAny(out, "٠١٢٣٤٥٦٧٨٩٫٬") {
+		t.Errorf("Arabic-Indic digits or separators in %q", out)
+	}
+}
