@@ -81,7 +81,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer closeDB()
 
-	var transport mail.Transport = mail.NewLogTransport(log)
+	var transport mail.Transport = mail.LogTransport{Log: log}
 	if smtp.Host != "" {
 		t, err := mail.NewSMTP(smtp)
 		if err != nil {

@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	_ "time/tzdata" // IANA zones for calls, whatever the host has
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
