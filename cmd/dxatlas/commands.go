@@ -303,7 +303,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	start := time.Now()
 	var progress func(int, int64)
 	if !*quiet {
-		progress = func(lines int, read int64) { fmt.Fprint(stderr, "\r"+progressBar(lines, read, size, time.Since(start))) }
+		progress = func(lines int, read int64) {
+			fmt.Fprint(stderr, "\r"+progressBar(lines, read, size, time.Since(start)))
+		}
 	}
 	rep, err := a.Import(ctx, nil, *call, in, app.ImportOptions{Owner: *owner, Publish: *publish, Progress: progress})
 	if progress != nil {
