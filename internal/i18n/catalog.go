@@ -17,7 +17,11 @@ import (
 	"golang.org/x/text/language"
 )
 
-//go:embed locales/*.json
+// Catalogues: locales/<lang>.json holds the site-wide texts; each area of
+// the site may keep its own texts in locales/<area>/<lang>.json, merged in
+// at load time (a key defined twice is an error).
+//
+//go:embed locales
 var localeFS embed.FS
 
 // Langs lists the six UN languages in the order the language switcher
@@ -99,6 +103,23 @@ func load(fsys fs.FS, dir string) (*Catalog, error) {
 		msgs, err := parseCatalogue(data)
 		if err != nil {
 			return nil, fmt.Errorf("i18n: %s: %w", path, err)
+		}
+		areas, _ := fs.Glob(fsys, dir+"/*/"+lang+".json")
+		for _, ap := range areas {
+			data, err := fs.ReadFile(fsys, ap)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: read catalogue: %w", err)
+			}
+			more, err := parseCatalogue(data)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", ap, err)
+			}
+			for k, m := range more {
+				if _, dup := msgs[k]; dup {
+					return nil, fmt.Errorf("i18n: %s: key %q is already defined", ap, k)
+				}
+				msgs[k] = m
+			}
 		}
 		list := make([]*i18n.Message, 0, len(msgs))
 		for _, m := range msgs {

@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"fmt"
+	"io/fs"
 	"maps"
 	"slices"
 	"strings"
@@ -52,16 +53,19 @@ func TestLangs(t *testing.T) {
 func TestCataloguesValid(t *testing.T) {
 	for _, lang := range supported {
 		t.Run(lang, func(t *testing.T) {
-			data, err := localeFS.ReadFile("locales/" + lang + ".json")
-			if err != nil {
-				t.Fatal(err)
-			}
-			msgs, err := parseCatalogue(data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(msgs) == 0 {
-				t.Fatal("empty catalogue")
+			paths, _ := fs.Glob(localeFS, "locales/*/"+lang+".json")
+			for _, p := range append([]string{"locales/" + lang + ".json"}, paths...) {
+				data, err := localeFS.ReadFile(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				msgs, err := parseCatalogue(data)
+				if err != nil {
+					t.Fatalf("%s: %v", p, err)
+				}
+				if len(msgs) == 0 {
+					t.Fatalf("%s: empty catalogue", p)
+				}
 			}
 		})
 	}
@@ -415,5 +419,28 @@ func TestLoadFailsWithoutALanguage(t *testing.T) {
 	}
 	if _, err := load(fsys, "l"); err == nil || !strings.Contains(err.Error(), "ru.json") {
 		t.Fatalf("load without ru.json: err = %v", err)
+	}
+}
+
+// TestAreaCataloguesMerge: locales/<area>/<lang>.json files add keys, and
+// a key defined in two files is refused.
+func TestAreaCataloguesMerge(t *testing.T) {
+	build := func(area string) fstest.MapFS {
+		fsys := fstest.MapFS{}
+		for _, l := range supported {
+			fsys["l/"+l+".json"] = &fstest.MapFile{Data: []byte(`{"a.b": "x"}`)}
+			fsys["l/review/"+l+".json"] = &fstest.MapFile{Data: []byte(area)}
+		}
+		return fsys
+	}
+	c, err := load(build(`{"review.title": "Review"}`), "l")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Localizer("ar").T("review.title"); got != "Review" {
+		t.Errorf("area key = %q", got)
+	}
+	if _, err := load(build(`{"a.b": "again"}`), "l"); err == nil || !strings.Contains(err.Error(), "already defined") {
+		t.Errorf("duplicate across files: err = %v", err)
 	}
 }
