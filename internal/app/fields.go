@@ -13,8 +13,16 @@ import (
 func (a *App) Fields(lang string, c *domain.Case) []mail.Field {
 	L := a.Cat.Localizer(lang)
 	label := func(path string) string { return L.T("case.field." + path + ".label") }
+	// Codes that readers cite (C7, SDG 8, ISIC C) stay beside their titles;
+	// other codes are only machine names, so only the label is shown.
+	cited := map[string]bool{"wsis": true, "sdg": true, "sector": true}
 	vocab := func(v string) func(string) string {
-		return func(code string) string { return code + " " + L.T("vocab."+v+"."+code) }
+		return func(code string) string {
+			if cited[v] {
+				return code + " " + L.T("vocab."+v+"."+code)
+			}
+			return L.T("vocab." + v + "." + code)
+		}
 	}
 	country := func(code string) string { return domain.CountryName(code, lang) }
 	var f []mail.Field
