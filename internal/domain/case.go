@@ -118,7 +118,10 @@ func (d Decimal) MarshalJSON() ([]byte, error) {
 	if s == "" {
 		return []byte("null"), nil
 	}
-	if IsDecimal(s) {
+	// A decimal as typed ("+5", ".5", "007") is not always a JSON number;
+	// only text that is both is written bare, so the document stays valid
+	// JSON and round-trips to the same text.
+	if IsDecimal(s) && json.Valid([]byte(s)) {
 		return []byte(s), nil
 	}
 	return json.Marshal(string(d))
