@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -38,6 +39,7 @@ func benchRush(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	d.register(fs)
 	clients := fs.Int("clients", 200, "concurrent applicants")
 	duration := fs.Duration("duration", 20*time.Second, "how long to save drafts")
+	rate := fs.Float64("rate", 1000, "target draft saves per second across all clients (open loop); 0 = as fast as possible (closed loop)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -119,7 +121,11 @@ func benchRush(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return resp.StatusCode, nil
 	}
 
-	fmt.Fprintf(stdout, "deadline rush: %d clients for %s on %s, over HTTP on %s\n", *clients, *duration, a.DB.Dialect(), base)
+	mode := "closed loop"
+	if *rate > 0 {
+		mode = fmt.Sprintf("open loop at %.0f saves/s", *rate)
+	}
+	fmt.Fprintf(stdout, "deadline rush: %d clients for %s on %s, %s, over HTTP on %s\n", *clients, *duration, a.DB.Dialect(), mode, base)
 	var mu sync.Mutex
 	var lat []time.Duration
 	failures := 0
@@ -132,11 +138,26 @@ func benchRush(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			defer wg.Done()
 			var mine []time.Duration
 			fails := 0
+			// Open loop: each client saves on a fixed schedule, and latency
+			// is measured from the scheduled time, so a slow server cannot
+			// hide its queueing (no coordinated omission).
+			var every time.Duration
+			if *rate > 0 {
+				every = time.Duration(float64(len(seats)) / *rate * float64(time.Second))
+			}
+			next := start.Add(time.Duration(rand.Int64N(int64(every) + 1)))
 			for n := 1; time.Now().Before(stop); n++ {
 				doc := s.doc
 				doc.Lessons = fmt.Sprintf("save %d", n)
 				body, _ := json.Marshal(doc)
 				t := time.Now()
+				if every > 0 {
+					if d := time.Until(next); d > 0 {
+						time.Sleep(d)
+					}
+					t = next
+					next = next.Add(every)
+				}
 				code, err := do(http.MethodPut, base+"/api/v1/cases/"+s.id, s.token, body)
 				mine = append(mine, time.Since(t))
 				if err != nil || code != http.StatusOK {

@@ -1,0 +1,112 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/dxatlas/dxatlas/internal/app"
+)
+
+// attachmentUpload attaches one file (multipart field "file") to a case.
+func (h *Handler) attachmentUpload(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if rq.user == nil {
+		return &app.Error{Kind: app.KindUnauthenticated, Key: "error.unauthenticated"}
+	}
+	id := r.PathValue("id")
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return errBadForm
+	}
+	defer r.MultipartForm.RemoveAll()
+	if !h.csrfOK(r, rq, r.MultipartForm.Value) {
+		return errCSRF
+	}
+	cv, err := h.app.Case(r.Context(), rq.user, id)
+	if err != nil {
+		return err
+	}
+	fail := func(msg string) error {
+		return h.renderCaseEdit(w, r, rq, http.StatusUnprocessableEntity, cv, caseToForm(cv.Doc), rowsAsked{}, nil, []string{msg}, "")
+	}
+	files := r.MultipartForm.File["file"]
+	if len(files) != 1 {
+		return fail(rq.T("case.err.file_empty"))
+	}
+	fh := files[0]
+	// The name as the browser sent it: FileHeader.Filename has already
+	// been cut to its last path element, which would hide a name the
+	// application must refuse.
+	name := fh.Filename
+	if _, params, err := mime.ParseMediaType(fh.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
+		name = params["filename"]
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, app.MaxAttachmentSize+1))
+	if err != nil {
+		return err
+	}
+	att, err := h.app.AddAttachment(r.Context(), rq.user, id, name, data)
+	if ae := app.AsError(err); ae != nil && ae.Kind == app.KindInvalid {
+		msg := rq.T(ae.Key, ae.Args)
+		if len(ae.Fields) > 0 {
+			msg = rq.T(ae.Fields[0].Key, ae.Fields[0].Args)
+		}
+		return fail(msg)
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, h.path(rq, "/cases/"+id+"/edit")+"?done=uploaded&name="+url.QueryEscape(att.Name)+"#attachments")
+	return nil
+}
+
+// attachmentDownload sends a file as a download, never shown inline, so
+// that a file cannot run as a page of this site.
+func (h *Handler) attachmentDownload(w http.ResponseWriter, r *http.Request, rq *request) error {
+	att, data, err := h.app.AttachmentFile(r.Context(), rq.user, r.PathValue("id"), r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", att.ContentType)
+	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": att.Name}))
+	hd.Set("Content-Length", strconv.Itoa(len(data)))
+	hd.Set("Cache-Control", "private, no-store")
+	hd.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	if r.Method != http.MethodHead {
+		w.Write(data)
+	}
+	return nil
+}
+
+// attachmentDelete removes a file while the case is editable.
+func (h *Handler) attachmentDelete(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if rq.user == nil {
+		return &app.Error{Kind: app.KindUnauthenticated, Key: "error.unauthenticated"}
+	}
+	v, err := readForm(r)
+	if err != nil {
+		return err
+	}
+	if !h.csrfOK(r, rq, v) {
+		return errCSRF
+	}
+	id, name := r.PathValue("id"), r.PathValue("name")
+	if err := h.app.DeleteAttachment(r.Context(), rq.user, id, name); err != nil {
+		return err
+	}
+	redirect(w, r, h.path(rq, "/cases/"+id+"/edit")+"?done=removed&name="+url.QueryEscape(strings.ToValidUTF8(name, ""))+"#attachments")
+	return nil
+}

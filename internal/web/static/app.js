@@ -1,0 +1,104 @@
+// dxatlas: small enhancements. Every page works without this file.
+(function () {
+  "use strict";
+  var doc = document;
+
+  // Move focus to the error summary, so that screen readers announce it.
+  var summary = doc.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
+
+  // Show times in the reader's own time zone.
+  var lang = doc.documentElement.lang || undefined;
+  doc.querySelectorAll("time[data-local]").forEach(function (el) {
+    var d = new Date(el.getAttribute("datetime"));
+    if (isNaN(d)) { return; }
+    try {
+      el.textContent = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short", timeZoneName: "short" }).format(d);
+      var hint = el.closest("[data-local-hint]");
+      if (hint) { hint.hidden = false; }
+    } catch (e) { /* keep the server's text */ }
+  });
+
+  // Repeatable rows: add and remove in place.
+  function renumber(row, index) {
+    var legend = row.querySelector("legend");
+    if (legend) { legend.textContent = legend.textContent.replace(/\d+(?!.*\d)/, String(index + 1)); }
+    row.querySelectorAll("[name],[id],[for],[aria-describedby]").forEach(function (el) {
+      ["name", "id", "for", "aria-describedby"].forEach(function (a) {
+        var v = el.getAttribute(a);
+        if (v) { el.setAttribute(a, v.replace(/([.-])\d+([.-])/g, "$1" + index + "$2")); }
+      });
+    });
+  }
+  function wireRemove(row) {
+    var b = row.querySelector("[data-remove-row]");
+    if (!b) { return; }
+    b.hidden = false;
+    b.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      var list = row.parentNode;
+      if (list.querySelectorAll("[data-row]").length > 1) {
+        row.remove();
+        list.querySelectorAll("[data-row]").forEach(function (r, i) { renumber(r, i); });
+      } else {
+        row.querySelectorAll("input,select,textarea").forEach(function (el) { el.value = ""; });
+      }
+      changed = true;
+    });
+  }
+  doc.querySelectorAll("[data-rows]").forEach(function (list) {
+    list.querySelectorAll("[data-row]").forEach(wireRemove);
+    var add = doc.querySelector("[data-add-row='" + list.getAttribute("data-rows") + "']");
+    if (!add) { return; }
+    add.addEventListener("click", function (ev) {
+      var rows = list.querySelectorAll("[data-row]");
+      var last = rows[rows.length - 1];
+      if (!last || rows.length >= Number(list.getAttribute("data-max") || 99)) { return; }
+      ev.preventDefault();
+      var row = last.cloneNode(true);
+      row.querySelectorAll("input,select,textarea").forEach(function (el) {
+        el.value = "";
+        el.removeAttribute("aria-invalid");
+      });
+      row.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
+      renumber(row, rows.length);
+      list.appendChild(row);
+      wireRemove(row);
+      var first = row.querySelector("input,select,textarea");
+      if (first) { first.focus(); }
+    });
+  });
+
+  // Autosave: every 20 seconds when something changed, and on leaving a
+  // field. Save draft stays a normal form post, so nothing depends on this.
+  var form = doc.querySelector("form[data-autosave]");
+  var changed = false;
+  if (!form || !window.fetch) { return; }
+  var status = doc.getElementById("save-status");
+  var token = form.querySelector("input[name=csrf]");
+  var busy = false;
+  function save() {
+    if (!changed || busy) { return; }
+    busy = true;
+    changed = false;
+    var body = new URLSearchParams(new FormData(form));
+    body.set("action", "autosave");
+    fetch(form.action, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRF-Token": token ? token.value : "" },
+      body: body
+    }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (data) {
+        if (status && data.message) { status.textContent = data.message; }
+        if (!res.ok) { changed = true; }
+      });
+    }).catch(function () {
+      changed = true;
+      if (status && status.getAttribute("data-offline")) { status.textContent = status.getAttribute("data-offline"); }
+    }).then(function () { busy = false; });
+  }
+  form.addEventListener("input", function () { changed = true; });
+  form.addEventListener("change", function () { changed = true; save(); });
+  window.setInterval(save, 20000);
+})();

@@ -1,0 +1,153 @@
+package web
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"reflect"
+	"strings"
+
+	"github.com/dxatlas/dxatlas/internal/i18n"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// common templates are parsed into every page: the layout and the
+// partials (form fields, error summary…).
+var commonTemplates = []string{"layout.html", "partials.html"}
+
+// templateSet holds one parsed template per page. Each request executes a
+// clone whose functions are bound to the reader's language, so two readers
+// rendering the same page at once never share a localizer.
+type templateSet struct {
+	dev   bool
+	pages map[string]*template.Template
+}
+
+// loadTemplates parses every page. Each templates/<name>.html must have
+// an entry in pageTypes and each entry a file, or New fails.
+func loadTemplates(dev bool) (*templateSet, error) {
+	fsys := fs.FS(templateFS)
+	if dev {
+		if st, err := os.Stat(devDir + "/templates"); err == nil && st.IsDir() {
+			fsys = os.DirFS(devDir)
+		}
+	}
+	files, err := fs.Glob(fsys, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("list templates: %w", err)
+	}
+	set := &templateSet{dev: dev, pages: map[string]*template.Template{}}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if isCommon(name + ".html") {
+			continue
+		}
+		if _, ok := pageTypes[name]; !ok {
+			return nil, fmt.Errorf("template %s has no page type in pageTypes", f)
+		}
+		paths := []string{f}
+		for _, c := range commonTemplates {
+			paths = append(paths, "templates/"+c)
+		}
+		t, err := template.New(name).Funcs(funcs(nil)).ParseFS(fsys, paths...)
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		if t.Lookup("content") == nil {
+			return nil, fmt.Errorf("template %s defines no \"content\"", f)
+		}
+		set.pages[name] = t
+	}
+	for name := range pageTypes {
+		if set.pages[name] == nil {
+			return nil, fmt.Errorf("page %s has no template templates/%s.html", name, name)
+		}
+	}
+	return set, nil
+}
+
+func isCommon(file string) bool {
+	for _, c := range commonTemplates {
+		if c == file {
+			return true
+		}
+	}
+	return false
+}
+
+// execute renders page name with data for the request rq. data must be a
+// pointer to the page's registered type.
+func (s *templateSet) execute(w io.Writer, name string, rq *request, data any) error {
+	if s.dev {
+		fresh, err := loadTemplates(true)
+		if err != nil {
+			return err
+		}
+		s = fresh
+	}
+	base := s.pages[name]
+	if base == nil {
+		return fmt.Errorf("no page %q", name)
+	}
+	if want := reflect.TypeOf(pageTypes[name]); reflect.TypeOf(data) != want {
+		return fmt.Errorf("page %q renders %v, not %T", name, want, data)
+	}
+	t, err := base.Clone()
+	if err != nil {
+		return err
+	}
+	return t.Funcs(funcs(rq)).ExecuteTemplate(w, "layout", data)
+}
+
+// funcs returns the template functions bound to one request's language.
+// With rq nil they are placeholders for parsing.
+func funcs(rq *request) template.FuncMap {
+	lang := "en"
+	var L *i18n.L
+	if rq != nil {
+		lang, L = rq.lang, rq.L
+	}
+	t := func(key string, pairs ...any) string {
+		if rq == nil {
+			return key
+		}
+		if len(pairs) == 1 {
+			return rq.T(key, pairs[0])
+		}
+		return rq.T(key, dict(pairs...))
+	}
+	return template.FuncMap{
+		// t renders a catalogue text: {{t "key"}}, {{t "key" "Count" 3}},
+		// or {{t "key" .Args}} with a map.
+		"t": t,
+		// url prefixes a path with the reader's language.
+		"url":      func(p string) string { return "/" + lang + p },
+		"dict":     func(pairs ...any) map[string]any { return dict(pairs...) },
+		"state":    func(s string) string { return t("state." + s) },
+		"phase":    func(p string) string { return t("phase." + p) },
+		"langName": func(code string) string { return languageName(L, code) },
+	}
+}
+
+// dict makes a map from key/value pairs, for texts and partials.
+func dict(pairs ...any) map[string]any {
+	m := make(map[string]any, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		k, _ := pairs[i].(string)
+		m[k] = pairs[i+1]
+	}
+	return m
+}
+
+func languageName(L *i18n.L, code string) string {
+	if L == nil {
+		return code
+	}
+	return L.LanguageName(code)
+}

@@ -1,0 +1,105 @@
+package web
+
+import (
+	"bytes"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/dxatlas/dxatlas/internal/mail"
+	"github.com/dxatlas/dxatlas/internal/store"
+	"github.com/dxatlas/dxatlas/internal/store/storetest"
+)
+
+// rawKey matches text that looks like a catalogue key left untranslated:
+// two or more dot-separated lower-case words starting with a known area.
+var rawKey = regexp.MustCompile(`\b(?:site|nav|footer|lang|form|account|call|case|sec|state|phase|role|error|err|mail|vocab|zone|admin)\.[a-z_]+(?:\.[a-zA-Z0-9_]+)*\b`)
+
+// checkNoRawKeys fails if the visible text of an HTML page holds a key.
+func checkNoRawKeys(t *testing.T, where, body string) {
+	t.Helper()
+	// Only text and attribute values people read; URLs and names of form
+	// fields legitimately hold dotted words.
+	text := regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>`).ReplaceAllString(body, "")
+	text = regexp.MustCompile(`\s(name|href|action|id|for|aria-describedby|aria-labelledby|data-[a-z-]+|value|src|class)="[^"]*"`).ReplaceAllString(text, "")
+	if m := rawKey.FindAllString(text, 5); m != nil {
+		t.Errorf("%s shows raw catalogue keys: %v", where, m)
+	}
+}
+
+// TestTemplatesRender renders every page template with a filled value of
+// its type, in English and Arabic, so that a misspelt field or a missing
+// text fails here rather than on a page.
+func TestTemplatesRender(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	for _, lang := range []string{"en", "ar"} {
+		t.Run(lang, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/"+lang+"/", nil)
+			u := e.alice
+			rq := &request{lang: lang, L: e.app.Cat.Localizer(lang), user: &u, csrf: "tok"}
+			b := e.h.base(r, rq, "Title")
+			f := &formField{ID: "f-x", Name: "x", Kind: kindText, Label: "X", Help: "help", Errors: []string{"wrong"}}
+			sel := &formField{ID: "f-s", Name: "s", Kind: kindChecks, Label: "S", Options: withIDs("f-s", []option{{Value: "a", Label: "A", Selected: true}, {Value: "b", Label: "B"}})}
+			cv := h0callView(e, rq)
+			meta := caseMeta{ID: "DX-2026-0001", State: "draft", Title: "A case", CallSlug: "sme-dx", CallTitle: "Call", Deadline: "soon", Version: 1, Locked: "locked", Owner: true}
+			form, fe := buildCaseForm(rq, caseToForm(exampleCase(t)), rowsAsked{}, nil, false)
+			samples := map[string]any{
+				"error":         &errorPageData{basePage: b, Status: 404, Message: "gone"},
+				"home":          &homePage{basePage: b, Open: []callView{cv}, Other: []callView{cv}},
+				"call":          &callPage{basePage: b, Call: cv, CanStart: true, SignIn: "/x"},
+				"register":      &registerPage{basePage: b, Fields: []*formField{f, sel}, Summary: []summaryItem{{"#f-x", "X: wrong"}}},
+				"message":       &messagePage{basePage: b, Paragraphs: []string{"p"}, Links: []navLink{{"/", "home"}}},
+				"email_form":    &emailFormPage{basePage: b, Intro: "i", Action: "/a", Submit: "s", Field: f},
+				"signin":        &signInPage{basePage: b, Email: f, Password: f, Next: "/en/", Pending: []hiddenField{{"title", "T"}}},
+				"reset":         &resetPage{basePage: b, Token: "t", Fields: []*formField{f}},
+				"profile":       &profilePage{basePage: b, Email: "a@b.example", Role: "Applicant", Fields: []*formField{f}},
+				"resubmit":      &resubmitPage{basePage: b, Action: "/en/cases/x/edit", Fields: []hiddenField{{"title", "T"}}},
+				"my_cases":      &myCasesPage{basePage: b, Cases: []caseRow{{ID: "DX-1", Title: "T", State: "draft", CallTitle: "C", Editable: true}}},
+				"case_edit":     &caseEditPage{basePage: b, Case: meta, Action: "/a", Form: form, Summary: fe.Summary, Missing: []navLink{{"#f-title", "Title"}}, Attachments: []attachmentRow{{Name: "a.pdf", Href: "/h", Delete: "/d", Type: "application/pdf", Size: "1 kB"}}, Upload: f, Submitted: true},
+				"case_show":     &caseShowPage{basePage: b, Case: meta, Fields: []mail.Field{{Label: "L", Value: "V"}}, Versions: []versionRow{{1, "now"}}, Attachments: []attachmentRow{{Name: "a.pdf"}}, CanEdit: true, CanWithdraw: true},
+				"case_withdraw": &withdrawPage{basePage: b, Case: meta, Reason: f},
+				"sec_calls":     &secCallsPage{basePage: b, Calls: []secCallRow{{callView: cv, Counts: []stateCount{{"draft", 2}}, Total: 2}}},
+				"sec_call_form": &callFormPage{basePage: b, Action: "/a", Fields: []*formField{f}, Titles: []*formField{f}, Descs: []*formField{f},
+					Elig:  &rowGroup{ID: "f-eligibility", Name: "eligibility", Legend: "E", Rows: []formRow{{Legend: "1", Fields: []*formField{f}}}, anchor: f, AddAction: "add", AddLabel: "Add"},
+					Times: []*formField{f}, Review: []*formField{f}, Rows: 1},
+				"sec_cases":       &secCasesPage{basePage: b, Call: cv, Filters: []*formField{f}, Cases: []caseRow{{ID: "DX-1", Title: "T", State: "submitted", Language: "fr"}}, Total: 1, Counts: []stateCount{{"submitted", 1}}, All: 1, Page: 1, Pages: 2, Next: "/n", Exports: []navLink{{"/x.csv", "CSV"}}},
+				"admin_mail":      &adminMailPage{basePage: b, Messages: []mailRow{{ID: 1, To: "a@b", Subject: "S", Href: "/h", Created: "now", Sent: "now"}, {ID: 2, Error: "refused"}, {ID: 3}}},
+				"admin_mail_show": &adminMailShowPage{basePage: b, Msg: mailRow{ID: 1, To: "a@b"}, Text: "Hello"},
+				"admin_users":     &adminUsersPage{basePage: b, Users: []userRow{{Email: "a@b", Name: "A", Role: "r", Verified: true}}},
+			}
+			for name := range pageTypes {
+				data, ok := samples[name]
+				if !ok {
+					t.Errorf("no sample for page %s", name)
+					continue
+				}
+				var buf bytes.Buffer
+				if err := e.h.tmpl.execute(&buf, name, rq, data); err != nil {
+					t.Errorf("page %s: %v", name, err)
+					continue
+				}
+				out := buf.String()
+				if n := strings.Count(out, "<h1"); n != 1 {
+					t.Errorf("page %s has %d h1 elements, want 1", name, n)
+				}
+				for _, landmark := range []string{"<header", "<nav", "<main", "<footer", `class="skip"`} {
+					if !strings.Contains(out, landmark) {
+						t.Errorf("page %s lacks %s", name, landmark)
+					}
+				}
+				checkNoRawKeys(t, name, out)
+			}
+			// A page rendered with another type is refused.
+			if err := e.h.tmpl.execute(&bytes.Buffer{}, "home", rq, &errorPageData{}); err == nil {
+				t.Error("home rendered with errorPageData")
+			}
+		})
+	}
+}
+
+func h0callView(e *env, rq *request) callView {
+	c := e.call
+	c.Eligibility = append(c.Eligibility, store.EligibilityItem{Code: "x", Text: store.LocalText{"fr": "seulement en français"}})
+	return e.h.callView(rq, c)
+}
