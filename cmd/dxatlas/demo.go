@@ -58,8 +58,14 @@ func seedDemo(ctx context.Context, a *app.App) ([]demoAccount, error) {
 	sec := users[store.RoleSecretariat+":secretariat@demo.dxatlas.org"]
 	now := a.Now().UTC()
 	// The demo call is open whenever someone first runs the demo: it opened
-	// a month ago and closes in three months.
-	opens, closes := now.AddDate(0, -1, 0).Truncate(time.Hour), now.AddDate(0, 3, 0).Truncate(24*time.Hour).Add(22*time.Hour-time.Second)
+	// a month ago and closes in three months, at 23:59:59 in its time zone.
+	loc, err := time.LoadLocation(spec.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("demo call time zone: %w", err)
+	}
+	end := now.In(loc).AddDate(0, 3, 0)
+	opens := now.AddDate(0, -1, 0).Truncate(time.Hour)
+	closes := time.Date(end.Year(), end.Month(), end.Day(), 23, 59, 59, 0, loc).UTC()
 	if _, err := a.CreateCall(ctx, &sec, callInput(spec, opens, closes)); err != nil {
 		return nil, fmt.Errorf("demo call: %w", err)
 	}
