@@ -54,6 +54,15 @@ func OpenSQLite(t testing.TB) *store.DB {
 // skips the test if the variable is unset, or fails it if CI is set too.
 func OpenPostgres(t testing.TB) *store.DB {
 	t.Helper()
+	return open(t, PostgresURL(t), "")
+}
+
+// PostgresURL creates a fresh, empty database on the server named by
+// DXATLAS_TEST_POSTGRES and returns its URL; it is dropped when the test
+// ends. It skips or fails like OpenPostgres. Tests of programs that open
+// the database themselves (the command line) use it.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
 	base := os.Getenv(EnvPostgres)
 	if base == "" {
 		if os.Getenv("CI") != "" {
@@ -87,7 +96,7 @@ func OpenPostgres(t testing.TB) *store.DB {
 		}
 	})
 	u.Path = "/" + name
-	return open(t, u.String(), "")
+	return u.String()
 }
 
 func open(t testing.TB, databaseURL, dataDir string) *store.DB {
