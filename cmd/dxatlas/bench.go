@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"time"
@@ -40,6 +41,7 @@ func benchRush(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	clients := fs.Int("clients", 200, "concurrent applicants")
 	duration := fs.Duration("duration", 20*time.Second, "how long to save drafts")
 	rate := fs.Float64("rate", 1000, "target draft saves per second across all clients (open loop); 0 = as fast as possible (closed loop)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the save phase to this file")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -130,6 +132,16 @@ func benchRush(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var lat []time.Duration
 	failures := 0
 	stop := time.Now().Add(*duration)
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer f.Close()
+	}
 	var wg sync.WaitGroup
 	start := time.Now()
 	for _, s := range seats {
@@ -174,6 +186,7 @@ func benchRush(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	pprof.StopCPUProfile()
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration {
 		if len(lat) == 0 {

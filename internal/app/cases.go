@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -193,7 +194,16 @@ func (a *App) SaveDraft(ctx context.Context, actor Actor, id string, doc domain.
 		v.Case.Doc, v.Doc = raw, doc
 		v.UpdatedAt = a.now()
 		v.Title, v.Language, v.OrgName = doc.Title, doc.Language, doc.Organisation.Name
-		return tx.SaveCase(ctx, v.Case, a.tags(&doc))
+		// Most saves during typing leave the facet values as they were:
+		// compare with the stored ones and rewrite them only on a change.
+		stored, err := tx.CaseTags(ctx, v.ID)
+		if err != nil {
+			return err
+		}
+		if after := a.tags(&doc); !sameTags(stored, after) {
+			return tx.SaveCase(ctx, v.Case, after)
+		}
+		return tx.UpdateCase(ctx, v.Case)
 	})
 	return v, err
 }
@@ -248,6 +258,17 @@ func (a *App) Submit(ctx context.Context, actor Actor, id string) (CaseView, err
 		a.Notify()
 	}
 	return v, err
+}
+
+func sameTags(a, b []store.Tag) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	cmp := func(x, y store.Tag) int { return strings.Compare(x.Facet+"\x00"+x.Value, y.Facet+"\x00"+y.Value) }
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.SortFunc(a, cmp)
+	slices.SortFunc(b, cmp)
+	return slices.Equal(a, b)
 }
 
 func sameJSON(a, b []byte) bool {

@@ -92,18 +92,8 @@ func (db *DB) CreateCase(ctx context.Context, c *Case, tags []Tag) error {
 // updated_at (now if zero), and replaces its tags with tags.
 func (db *DB) SaveCase(ctx context.Context, c Case, tags []Tag) error {
 	what := fmt.Sprintf("save case %q", c.ID)
-	doc, err := docArg(c.Doc)
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
 	return db.Transact(ctx, func(tx *DB) error {
-		res, err := tx.exec(ctx, `
-			UPDATE cases SET doc = ?, title = ?, language = ?, org_name = ?, state = ?, version = ?,
-				submitted_at = ?, published_at = ?, extended_until = ?, updated_at = ?
-			WHERE id = ?`,
-			doc, c.Title, c.Language, c.OrgName, c.State, c.Version, tx.tsPtr(c.SubmittedAt), tx.tsPtr(c.PublishedAt),
-			tx.tsPtr(c.ExtendedUntil), tx.ts(orNow(c.UpdatedAt)), c.ID)
-		if err := checkOne(res, err, what); err != nil {
+		if err := tx.UpdateCase(ctx, c); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM case_tags WHERE case_id = ?`, c.ID); err != nil {
@@ -114,6 +104,23 @@ func (db *DB) SaveCase(ctx context.Context, c Case, tags []Tag) error {
 		}
 		return nil
 	})
+}
+
+// UpdateCase is SaveCase without touching the tags: for a save whose
+// facet values did not change (most draft saves), it spares rewriting them.
+func (db *DB) UpdateCase(ctx context.Context, c Case) error {
+	what := fmt.Sprintf("save case %q", c.ID)
+	doc, err := docArg(c.Doc)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	res, err := db.exec(ctx, `
+		UPDATE cases SET doc = ?, title = ?, language = ?, org_name = ?, state = ?, version = ?,
+			submitted_at = ?, published_at = ?, extended_until = ?, updated_at = ?
+		WHERE id = ?`,
+		doc, c.Title, c.Language, c.OrgName, c.State, c.Version, db.tsPtr(c.SubmittedAt), db.tsPtr(c.PublishedAt),
+		db.tsPtr(c.ExtendedUntil), db.ts(orNow(c.UpdatedAt)), c.ID)
+	return checkOne(res, err, what)
 }
 
 // tagsPerInsert bounds the placeholders of one INSERT well below both
