@@ -58,7 +58,7 @@ func (in CallInput) apply(c *store.Call) domain.Errors {
 		}
 		for l, t := range src {
 			if !isLang(l) {
-				errs = append(errs, field(name+"."+l, "err.bad_language", nil))
+				errs = append(errs, field(name+"."+l, "err.bad_language", map[string]any{"Value": l}))
 				continue
 			}
 			t = strings.TrimSpace(t)

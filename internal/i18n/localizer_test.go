@@ -203,7 +203,7 @@ func TestRealTexts(t *testing.T) {
 		{"ru", "call.days_left", map[string]any{"Count": 3}, "Осталось 3 дня"},
 		{"ru", "call.days_left", map[string]any{"Count": 11}, "Осталось 11 дней"},
 		{"fr", "call.closes", map[string]any{"Date": "30 juin 2026 à 23:59 CEST", "Zone": "Genève"}, "Clôture le 30 juin 2026 à 23:59 CEST (heure de Genève)"},
-		{"fr", "case.action.save_draft", nil, "Save draft"}, // not yet translated: English
+		{"fr", "case.action.save_draft", nil, "Enregistrer le brouillon"},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%s/%v", tt.lang, tt.key, tt.data["Count"]), func(t *testing.T) {

@@ -24,7 +24,7 @@ func TestCalls(t *testing.T) {
 			},
 			OpensAt:          time.Date(2026, 1, 10, 8, 0, 0, 0, time.FixedZone("CET", 3600)),
 			ClosesAt:         t0.Add(24 * time.Hour),
-			Timezone:         "Europe/Geneva",
+			Timezone:         "Europe/Zurich",
 			Blind:            true,
 			ReviewersPerCase: 3,
 			Rubric:           json.RawMessage(`{"criteria":[{"code":"impact","weight":25}]}`),
