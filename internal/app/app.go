@@ -30,6 +30,11 @@ type App struct {
 	Notify func()
 	// Groups is the country-group table (LDC, LLDC, SIDS) in force.
 	Groups domain.GroupTable
+	// OnPublish, if set, runs inside the transaction that publishes or
+	// unpublishes a case, after its state changed (read it from tx), so
+	// that derived data such as the library's search index changes with
+	// the case or not at all. An error rolls the change back.
+	OnPublish func(ctx context.Context, tx *store.DB, caseID string) error
 }
 
 // Options configures New.

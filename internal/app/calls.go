@@ -132,6 +132,9 @@ func (in CallInput) apply(c *store.Call) domain.Errors {
 		if !json.Valid(in.Rubric) {
 			errs = append(errs, field("rubric", "error.malformed_json", nil))
 		} else if string(in.Rubric) != "null" {
+			if _, err := domain.ParseRubric(in.Rubric); err != nil {
+				errs = append(errs, field("rubric", "review.err.rubric", map[string]any{"Detail": err.Error()}))
+			}
 			c.Rubric = in.Rubric
 		} else {
 			c.Rubric = nil

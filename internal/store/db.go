@@ -310,24 +310,29 @@ func (db *DB) rq() querier {
 }
 
 func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	countQuery(ctx)
 	return db.wq().ExecContext(ctx, db.rebind(query), args...)
 }
 
 func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	countQuery(ctx)
 	return db.rq().QueryContext(ctx, db.rebind(query), args...)
 }
 
 func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	countQuery(ctx)
 	return db.rq().QueryRowContext(ctx, db.rebind(query), args...)
 }
 
 // writeRow runs a statement that writes and returns one row (RETURNING).
 func (db *DB) writeRow(ctx context.Context, query string, args ...any) *sql.Row {
+	countQuery(ctx)
 	return db.wq().QueryRowContext(ctx, db.rebind(query), args...)
 }
 
 // writeRows runs a statement that writes and returns rows (RETURNING).
 func (db *DB) writeRows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	countQuery(ctx)
 	return db.wq().QueryContext(ctx, db.rebind(query), args...)
 }
 
