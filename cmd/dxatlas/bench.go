@@ -25,8 +25,11 @@ import (
 
 // cmdBench runs load tests against a real server on 127.0.0.1.
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "library" {
+		return benchLibrary(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "rush" {
-		return errors.New("usage: dxatlas bench rush [--clients 200] [--duration 20s] [--database URL]")
+		return errors.New("usage: dxatlas bench rush|library [flags]")
 	}
 	return benchRush(ctx, args[1:], stdout, stderr)
 }

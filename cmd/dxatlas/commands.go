@@ -99,6 +99,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		printDemo(stdout, d.baseURL, accounts)
 	}
+	// The library's index is built before the first request, from search
+	// documents brought in line with the published cases.
+	start := time.Now()
+	reindexed, removed, err := a.PrepareLibrary(ctx)
+	if err != nil {
+		return fmt.Errorf("library: %w", err)
+	}
+	log.Info("library ready", "cases", a.Library.Len(), "reindexed", reindexed, "removed", removed,
+		"took", time.Since(start).Round(time.Millisecond))
 
 	h, err := server.Handler(a, server.Options{Secure: *secure, TrustProxy: *trustProxy})
 	if err != nil {

@@ -5,6 +5,7 @@
 //	dxatlas token issue --email E [--name LABEL]
 //	dxatlas import --call SLUG [--publish] FILE
 //	dxatlas export --call SLUG --format jsonl|csv|xlsx [--out FILE]
+//	dxatlas demo generate --cases N [--seed S] [--out FILE]
 //	dxatlas migrate | backup --out FILE | version
 //
 // Every flag also reads an environment variable: --data from DXATLAS_DATA,
@@ -68,6 +69,7 @@ Usage:
   dxatlas token issue --email E [--name LABEL]
   dxatlas import --call SLUG [--publish] [--owner EMAIL] FILE
   dxatlas export --call SLUG --format jsonl|csv|xlsx [--out FILE]
+  dxatlas demo generate --cases N [--seed S] [--out FILE]
   dxatlas migrate
   dxatlas backup --out FILE
   dxatlas version
@@ -99,6 +101,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdImport(ctx, rest, stdout, stderr)
 	case "export":
 		return cmdExport(ctx, rest, stdout, stderr)
+	case "demo":
+		return cmdDemo(ctx, rest, stdout, stderr)
 	case "bench":
 		return cmdBench(ctx, rest, stdout, stderr)
 	case "migrate":

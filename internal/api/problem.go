@@ -51,6 +51,8 @@ func statusOf(k app.Kind) int {
 		return http.StatusRequestEntityTooLarge
 	case app.KindThrottled:
 		return http.StatusTooManyRequests
+	case app.KindGone:
+		return http.StatusGone
 	}
 	return http.StatusInternalServerError
 }

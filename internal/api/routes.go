@@ -42,6 +42,53 @@ func (s *server) routes() *router {
 	rt.handle("GET /api/v1/cases/{id}/attachments/{name}", s.downloadAttachment)
 	rt.handle("DELETE /api/v1/cases/{id}/attachments/{name}", s.deleteAttachment)
 
+	// Review: screening, the panel, assignment (review.go).
+	rt.handle("POST /api/v1/cases/{id}/screening", s.screenCase)
+	rt.handle("GET /api/v1/cases/{id}/screenings", s.listScreenings)
+	rt.handle("POST /api/v1/calls/{slug}/reviewers", s.inviteReviewer)
+	rt.handle("GET /api/v1/calls/{slug}/reviewers", s.listReviewers)
+	rt.handle("PUT /api/v1/calls/{slug}/reviewers/{reviewer}", s.putReviewerProfile)
+	rt.handle("PATCH /api/v1/calls/{slug}/reviewers/{reviewer}", s.patchReviewer)
+	rt.handle("GET /api/v1/me/panels", s.myPanels)
+	rt.handle("POST /api/v1/calls/{slug}/assignments/auto", s.autoAssign)
+	rt.handle("GET /api/v1/calls/{slug}/assignments", s.listAssignments)
+	rt.handle("DELETE /api/v1/assignments/{id}", s.deleteAssignment)
+	rt.handle("POST /api/v1/cases/{id}/reviewers", s.addReviewer)
+	rt.handle("GET /api/v1/calls/{slug}/rules", s.listRules)
+	rt.handle("PUT /api/v1/cases/{id}/rules/{reviewer}", s.putRule)
+	rt.handle("DELETE /api/v1/cases/{id}/rules/{reviewer}", s.deleteRule)
+
+	// Review: the reviewer's work (review_reviewer.go).
+	rt.handle("GET /api/v1/me/assignments", s.myAssignments)
+	rt.handle("GET /api/v1/assignments/{id}/case", s.assignmentCase)
+	rt.handle("GET /api/v1/assignments/{id}/case/attachments/{name}", s.assignmentAttachment)
+	rt.handle("PUT /api/v1/assignments/{id}/review", s.putReview)
+	rt.handle("POST /api/v1/assignments/{id}/review/submit", s.submitReview)
+	rt.handle("POST /api/v1/assignments/{id}/review/reopen", s.reopenReview)
+	rt.handle("GET /api/v1/assignments/{id}/reviews", s.otherReviews)
+	rt.handle("GET /api/v1/cases/{id}/reviews", s.caseReviews)
+
+	// Review: ranking, decisions, publication, feedback, audit (review_decisions.go).
+	rt.handle("GET /api/v1/calls/{slug}/ranking", s.ranking)
+	rt.handle("GET /api/v1/calls/{slug}/ranking/export", s.exportRanking)
+	rt.handle("POST /api/v1/cases/{id}/decision", s.decide)
+	rt.handle("POST /api/v1/calls/{slug}/decisions/release", s.releaseDecisions)
+	rt.handle("POST /api/v1/cases/{id}/publish", s.publishCase)
+	rt.handle("POST /api/v1/cases/{id}/unpublish", s.unpublishCase)
+	rt.handle("POST /api/v1/calls/{slug}/publish", s.publishCall)
+	rt.handle("GET /api/v1/cases/{id}/feedback", s.feedback)
+	rt.handle("GET /api/v1/calls/{slug}/audit", s.callAudit)
+	rt.handle("GET /api/v1/calls/{slug}/review-settings", s.getReviewSettings)
+	rt.handle("PUT /api/v1/calls/{slug}/review-settings", s.putReviewSettings)
+
+	// The public library (library.go).
+	rt.handle("GET /api/v1/library/cases", s.listLibraryCases)
+	rt.handle("GET /api/v1/library/cases/{id}", s.getLibraryCase)
+	rt.handle("GET /api/v1/library/cases.csv", s.exportLibrary("csv"))
+	rt.handle("GET /api/v1/library/cases.jsonl", s.exportLibrary("jsonl"))
+	rt.handle("GET /api/v1/library/cases.xlsx", s.exportLibrary("xlsx"))
+	rt.handle("GET /api/v1/library/stats", s.getLibraryStats)
+
 	return rt
 }
 

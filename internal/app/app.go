@@ -14,6 +14,7 @@ import (
 	"github.com/dxatlas/dxatlas/internal/domain"
 	"github.com/dxatlas/dxatlas/internal/i18n"
 	"github.com/dxatlas/dxatlas/internal/mail"
+	"github.com/dxatlas/dxatlas/internal/search"
 	"github.com/dxatlas/dxatlas/internal/store"
 )
 
@@ -33,8 +34,13 @@ type App struct {
 	// OnPublish, if set, runs inside the transaction that publishes or
 	// unpublishes a case, after its state changed (read it from tx), so
 	// that derived data such as the library's search index changes with
-	// the case or not at all. An error rolls the change back.
+	// the case or not at all. An error rolls the change back. New sets it
+	// to IndexCase; a replacement should call IndexCase too.
 	OnPublish func(ctx context.Context, tx *store.DB, caseID string) error
+	// Library is this node's search index of the published cases (see
+	// LibraryIndex).
+	Library *search.Index
+	library libraryState
 }
 
 // Options configures New.
@@ -63,6 +69,8 @@ func New(db *store.DB, cat *i18n.Catalog, o Options) *App {
 	} else {
 		a.Groups = domain.DefaultGroups()
 	}
+	a.Library = search.New(search.Options{Groups: a.Groups, Now: a.Now})
+	a.OnPublish = a.IndexCase
 	a.Mail = mail.NewComposer(func(lang string) mail.Localizer { return cat.Localizer(lang) }, o.BaseURL)
 	return a
 }
@@ -81,6 +89,7 @@ const (
 	KindConflict                        // 409: wrong state, deadline passed
 	KindTooLarge                        // 413
 	KindThrottled                       // 429
+	KindGone                            // 410: published once, taken out of the library
 )
 
 // Error is an operation's failure, with a message key for the catalogue

@@ -382,7 +382,7 @@ func (a *App) receipt(u store.User, v CaseView) mail.Message {
 	}
 	return a.Mail.Receipt(lang, u.Email, u.Name, mail.ReceiptData{
 		CaseID: v.ID, Title: v.Doc.Title, Call: localText(v.Call.Title, lang), Version: v.Version,
-		Link:   a.link(lang, "/cases/"+v.ID+"/edit"),
+		Link:   a.link(lang, "/me/cases/"+v.ID+"/edit"),
 		Fields: a.Fields(lang, &v.Doc),
 	})
 }

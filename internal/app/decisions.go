@@ -451,7 +451,7 @@ func (a *App) mailDecisions(ctx context.Context, tx *store.DB, call store.Call, 
 		dcs := perOwner[id]
 		slices.SortFunc(dcs, func(a, b mail.DecisionCase) int { return cmp.Compare(a.CaseID, b.CaseID) })
 		m := a.Mail.Decisions(lang, u.Email, u.Name, mail.DecisionData{Call: localText(call.Title, lang), Cases: dcs,
-			Link: a.link(lang, "/cases")})
+			Link: a.link(lang, "/me/cases")})
 		if err := a.enqueue(ctx, tx, m); err != nil {
 			return err
 		}
@@ -484,7 +484,7 @@ func (a *App) publish(ctx context.Context, tx *store.DB, actor Actor, v CaseView
 	}
 	lang := langOf(owner)
 	return v, a.enqueue(ctx, tx, a.Mail.Published(lang, owner.Email, owner.Name, v.ID, titleOr(v),
-		localText(v.Call.Title, lang), a.link(lang, "/library/cases/"+v.ID)))
+		localText(v.Call.Title, lang), a.link(lang, "/cases/"+v.ID)))
 }
 
 // Publish publishes one accepted case whose applicant consented
@@ -511,6 +511,7 @@ func (a *App) Publish(ctx context.Context, actor Actor, caseID string) (CaseView
 	if err != nil {
 		return CaseView{}, err
 	}
+	a.syncAfterPublication(ctx)
 	a.Notify()
 	return v, nil
 }
@@ -570,6 +571,7 @@ func (a *App) PublishCall(ctx context.Context, actor Actor, slug string) (Publis
 	if err != nil {
 		return PublishResult{}, err
 	}
+	a.syncAfterPublication(ctx)
 	a.Notify()
 	return out, nil
 }
@@ -602,6 +604,9 @@ func (a *App) Unpublish(ctx context.Context, actor Actor, caseID, reason string)
 		}
 		return nil
 	})
+	if err == nil {
+		a.syncAfterPublication(ctx)
+	}
 	return v, err
 }
 

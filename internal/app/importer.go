@@ -89,6 +89,7 @@ func (a *App) Import(ctx context.Context, actor Actor, slug string, r io.Reader,
 		var ids []string
 		err := a.DB.Transact(ctx, func(tx *store.DB) error {
 			ids = ids[:0]
+			var published []store.Case
 			now := a.now()
 			for _, it := range batch {
 				seq, err := tx.NextCaseSeq(ctx, now.Year())
@@ -111,8 +112,12 @@ func (a *App) Import(ctx context.Context, actor Actor, slug string, r io.Reader,
 					return err
 				}
 				ids = append(ids, c.ID)
+				if o.Publish {
+					published = append(published, c)
+				}
 			}
-			return nil
+			// Published cases enter the library with their batch.
+			return a.indexCases(ctx, tx, published, call.Slug)
 		})
 		if err != nil {
 			return err
@@ -157,6 +162,9 @@ func (a *App) Import(ctx context.Context, actor Actor, slug string, r io.Reader,
 	}
 	if o.Progress != nil {
 		o.Progress(rep.Lines, cr.n)
+	}
+	if o.Publish && len(rep.Imported) > 0 {
+		a.syncAfterPublication(ctx)
 	}
 	return rep, nil
 }

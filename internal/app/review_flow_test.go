@@ -196,7 +196,7 @@ func TestReviewWorkflow(t *testing.T) {
 			t.Fatalf("return D: %s %q %v", v.State, v.Locked, err)
 		}
 		if m := mails(t, db, r.dave.Email, "screening:"); len(m) != 1 || !strings.Contains(m[0].Text, "baseline for each KPI") ||
-			!strings.Contains(m[0].Text, "/cases/"+caseD+"/edit") || !strings.Contains(m[0].Text, "2026") {
+			!strings.Contains(m[0].Text, "/me/cases/"+caseD+"/edit") || !strings.Contains(m[0].Text, "2026") {
 			t.Errorf("returned mail: %+v", m)
 		}
 		doc := v.Doc

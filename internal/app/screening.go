@@ -152,9 +152,9 @@ func (a *App) Screen(ctx context.Context, actor Actor, caseID string, in Screeni
 		}
 		lang := langOf(owner)
 		d := mail.ScreeningData{ScreeningID: s.ID, CaseID: v.ID, Title: titleOr(v), Call: localText(v.Call.Title, lang),
-			Outcome: in.Outcome, Note: in.Note, Link: a.link(lang, "/cases/"+v.ID)}
+			Outcome: in.Outcome, Note: in.Note, Link: a.link(lang, "/me/cases/"+v.ID)}
 		if in.Outcome == domain.ScreenReturned {
-			d.Link = a.link(lang, "/cases/"+v.ID+"/edit")
+			d.Link = a.link(lang, "/me/cases/"+v.ID+"/edit")
 			loc, _ := time.LoadLocation(v.Call.Timezone)
 			L := a.Cat.Localizer(lang)
 			d.ReturnBy = L.FormatDateTime(*in.ReturnBy, loc) + " (" + L.ZoneName(loc) + ")"

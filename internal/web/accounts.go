@@ -300,8 +300,11 @@ func (h *Handler) signInSave(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	if next == "" || next == h.path(rq, "/account/signin") {
 		next = h.path(rq, "/me/cases")
-		if u.Role == store.RoleSecretariat || u.Role == store.RoleAdmin {
+		switch u.Role {
+		case store.RoleSecretariat, store.RoleAdmin:
 			next = h.path(rq, "/sec/calls")
+		case store.RoleReviewer:
+			next = h.path(rq, "/review")
 		}
 	}
 	redirect(w, r, next)

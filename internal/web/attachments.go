@@ -68,7 +68,7 @@ func (h *Handler) attachmentUpload(w http.ResponseWriter, r *http.Request, rq *r
 	if err != nil {
 		return err
 	}
-	redirect(w, r, h.path(rq, "/cases/"+id+"/edit")+"?done=uploaded&name="+url.QueryEscape(att.Name)+"#attachments")
+	redirect(w, r, h.path(rq, "/me/cases/"+id+"/edit")+"?done=uploaded&name="+url.QueryEscape(att.Name)+"#attachments")
 	return nil
 }
 
@@ -107,6 +107,6 @@ func (h *Handler) attachmentDelete(w http.ResponseWriter, r *http.Request, rq *r
 	if err := h.app.DeleteAttachment(r.Context(), rq.user, id, name); err != nil {
 		return err
 	}
-	redirect(w, r, h.path(rq, "/cases/"+id+"/edit")+"?done=removed&name="+url.QueryEscape(strings.ToValidUTF8(name, ""))+"#attachments")
+	redirect(w, r, h.path(rq, "/me/cases/"+id+"/edit")+"?done=removed&name="+url.QueryEscape(strings.ToValidUTF8(name, ""))+"#attachments")
 	return nil
 }

@@ -150,6 +150,6 @@ func (h *Handler) caseStart(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
-	redirect(w, r, h.path(rq, "/cases/"+v.ID+"/edit"))
+	redirect(w, r, h.path(rq, "/me/cases/"+v.ID+"/edit"))
 	return nil
 }

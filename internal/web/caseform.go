@@ -235,6 +235,13 @@ func rowIndexes(v url.Values, prefix string) []string {
 	return out
 }
 
+// rowsShown is how many rows of a group a posted form showed: the count it
+// carried (kpi_rows…), or the rows it posted. "Add a row" asks for one
+// more than that; rowCount would add its blank row a second time.
+func rowsShown(v url.Values, prefix string, carried int) int {
+	return max(carried, len(rowIndexes(v, prefix)))
+}
+
 // rowCount is how many rows of a repeatable group the form shows: every
 // filled row plus one blank, at least minRows, at least as many as asked
 // for (an "add a row" press asks for one more), and at most limit, unless

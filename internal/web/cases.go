@@ -98,6 +98,7 @@ type caseShowPage struct {
 	Attachments []attachmentRow
 	CanEdit     bool
 	CanWithdraw bool
+	Review      caseReviewStatus // screening outcome and released decision
 }
 
 type versionRow struct {
@@ -117,7 +118,7 @@ func (h *Handler) attachmentRows(r *http.Request, rq *request, id string) ([]att
 	}
 	var out []attachmentRow
 	for _, a := range atts {
-		base := h.path(rq, "/cases/"+id+"/attachments/"+url.PathEscape(a.Name))
+		base := h.path(rq, "/me/cases/"+id+"/attachments/"+url.PathEscape(a.Name))
 		out = append(out, attachmentRow{Name: a.Name, Href: base, Delete: base + "/delete", Type: a.ContentType,
 			Size: sizeText(a.Size)})
 	}
@@ -157,6 +158,9 @@ func (h *Handler) renderCaseShow(w http.ResponseWriter, r *http.Request, rq *req
 		p.Versions = append(p.Versions, versionRow{Version: v.Version, At: rq.L.FormatDateTime(v.SubmittedAt, time.UTC)})
 	}
 	if p.Attachments, err = h.attachmentRows(r, rq, cv.ID); err != nil {
+		return err
+	}
+	if p.Review, err = h.caseReviewStatus(r, rq, cv); err != nil {
 		return err
 	}
 	h.render(w, r, rq, status, "case_show", &p)
@@ -201,7 +205,7 @@ func (h *Handler) renderCaseEdit(w http.ResponseWriter, r *http.Request, rq *req
 	meta := h.caseMeta(rq, cv)
 	form, fe := buildCaseForm(rq, v, asked, errs, false)
 	p := caseEditPage{basePage: h.base(r, rq, rq.T("case.edit.title", map[string]any{"CaseID": cv.ID})), Case: meta,
-		Action: h.path(rq, "/cases/"+cv.ID+"/edit"), Form: form, MaxFiles: app.MaxAttachments, MaxMB: app.MaxAttachmentSize >> 20,
+		Action: h.path(rq, "/me/cases/"+cv.ID+"/edit"), Form: form, MaxFiles: app.MaxAttachments, MaxMB: app.MaxAttachmentSize >> 20,
 		Submitted: cv.Version > 0}
 	// The row counts shown, so that "add a row" can ask for one more.
 	p.Rows = rowsAsked{
@@ -328,23 +332,23 @@ func (h *Handler) caseSave(w http.ResponseWriter, r *http.Request, rq *request) 
 		if err != nil {
 			return err
 		}
-		redirect(w, r, h.path(rq, "/cases/"+sub.ID)+"?done=submitted")
+		redirect(w, r, h.path(rq, "/me/cases/"+sub.ID)+"?done=submitted")
 		return nil
 	}
 	q := url.Values{"done": {"saved"}}
 	anchor := ""
 	switch action {
 	case "add_kpi":
-		q.Set("kpi_rows", strconv.Itoa(rowCount(v, "kpis", asked.KPIs, domain.MaxKPIs)+1))
+		q.Set("kpi_rows", strconv.Itoa(rowsShown(v, "kpis", asked.KPIs)+1))
 		anchor = "#f-kpis"
 	case "add_partner":
-		q.Set("partner_rows", strconv.Itoa(rowCount(v, "partners", asked.Partners, domain.MaxPartners)+1))
+		q.Set("partner_rows", strconv.Itoa(rowsShown(v, "partners", asked.Partners)+1))
 		anchor = "#f-partners"
 	case "add_translation":
-		q.Set("translation_rows", strconv.Itoa(rowCount(v, "translations", asked.Translations, maxTranslations)+1))
+		q.Set("translation_rows", strconv.Itoa(rowsShown(v, "translations", asked.Translations)+1))
 		anchor = "#f-translations"
 	}
-	redirect(w, r, h.path(rq, "/cases/"+id+"/edit")+"?"+q.Encode()+anchor)
+	redirect(w, r, h.path(rq, "/me/cases/"+id+"/edit")+"?"+q.Encode()+anchor)
 	return nil
 }
 
@@ -409,6 +413,6 @@ func (h *Handler) caseWithdraw(w http.ResponseWriter, r *http.Request, rq *reque
 	if _, err := h.app.Withdraw(r.Context(), rq.user, id, v.Get("reason")); err != nil {
 		return err
 	}
-	redirect(w, r, h.path(rq, "/cases/"+id)+"?done=withdrawn")
+	redirect(w, r, h.path(rq, "/me/cases/"+id)+"?done=withdrawn")
 	return nil
 }

@@ -94,7 +94,7 @@ func TestApplicantJourney(t *testing.T) {
 		}
 		edit.contains(t, esc(e.tr(lang, "case.field.summary.label")), esc(e.tr(lang, "form.limit.words", map[string]any{"Min": 40, "Max": 250})),
 			esc(e.tr(lang, "case.checklist.title")), `for="f-title"`, `id="f-title"`, `aria-describedby="f-title-help"`)
-		editPath := L + "/cases/" + id + "/edit"
+		editPath := L + "/me/cases/" + id + "/edit"
 
 		// An invalid draft is saved exactly as typed.
 		draft := url.Values{"title": {"short"}, "kpis.0.name": {"Sales"}, "kpis.0.value": {"abc"}, "sme.count": {"many"},
@@ -130,7 +130,7 @@ func TestApplicantJourney(t *testing.T) {
 		good := caseToForm(exampleCase(t))
 		good.Set("action", "submit")
 		done := c.post(editPath, good).expect(t, http.StatusOK)
-		if !strings.HasSuffix(done.url, "/cases/"+id+"?done=submitted") {
+		if !strings.HasSuffix(done.url, "/me/cases/"+id+"?done=submitted") {
 			t.Fatalf("submission led to %s", done.url)
 		}
 		done.contains(t, esc(e.tr(lang, "case.submitted")), esc(e.tr(lang, "state.submitted")), esc(e.tr(lang, "case.version.submitted_at", map[string]any{"Version": 1, "Date": ""})[:8]))
@@ -151,13 +151,13 @@ func TestApplicantJourney(t *testing.T) {
 		// Attachments: a PDF is taken; a PNG named .pdf and a name with a
 		// path separator are refused.
 		c.get(editPath)
-		up := c.upload(L+"/cases/"+id+"/attachments", "evidence.pdf", pdfBytes).expect(t, http.StatusOK)
+		up := c.upload(L+"/me/cases/"+id+"/attachments", "evidence.pdf", pdfBytes).expect(t, http.StatusOK)
 		up.contains(t, "evidence.pdf", esc(e.tr(lang, "case.attachments.uploaded", map[string]any{"Name": "evidence.pdf"})))
-		c.upload(L+"/cases/"+id+"/attachments", "photo.pdf", pngBytes).expect(t, http.StatusUnprocessableEntity).
+		c.upload(L+"/me/cases/"+id+"/attachments", "photo.pdf", pngBytes).expect(t, http.StatusUnprocessableEntity).
 			contains(t, esc(e.tr(lang, "case.err.file_type")), `href="#f-file"`)
-		c.upload(L+"/cases/"+id+"/attachments", "../../etc/evil.pdf", pdfBytes).expect(t, http.StatusUnprocessableEntity).
+		c.upload(L+"/me/cases/"+id+"/attachments", "../../etc/evil.pdf", pdfBytes).expect(t, http.StatusUnprocessableEntity).
 			contains(t, esc(e.tr(lang, "case.err.file_name")))
-		dl := c.get(L+"/cases/"+id+"/attachments/evidence.pdf").expect(t, http.StatusOK)
+		dl := c.get(L+"/me/cases/"+id+"/attachments/evidence.pdf").expect(t, http.StatusOK)
 		if dl.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(dl.header.Get("Content-Disposition"), "attachment") || dl.body != string(pdfBytes) {
 			t.Errorf("download: %v %q", dl.header, dl.body)
 		}
@@ -167,16 +167,16 @@ func TestApplicantJourney(t *testing.T) {
 		ro := c.get(editPath).expect(t, http.StatusOK)
 		ro.contains(t, esc(e.tr(lang, "case.locked.deadline")), "Cloud accounting and mobile payments for tailors in Kisumu, Kenya").
 			lacks(t, `name="action" value="save"`)
-		c.get(L + "/cases/" + id)
+		c.get(L + "/me/cases/" + id)
 		late := c.post(editPath, good)
 		late.expect(t, http.StatusConflict).contains(t, esc(e.tr(lang, "error.deadline_passed")))
 
 		// Another applicant cannot see that the case exists.
 		b := e.client(t)
 		b.signIn(lang, e.bob.Email)
-		b.get(L+"/cases/"+id).expect(t, http.StatusNotFound)
+		b.get(L+"/me/cases/"+id).expect(t, http.StatusNotFound)
 		b.get(editPath).expect(t, http.StatusNotFound)
-		b.get(L+"/cases/"+id+"/attachments/evidence.pdf").expect(t, http.StatusNotFound)
+		b.get(L+"/me/cases/"+id+"/attachments/evidence.pdf").expect(t, http.StatusNotFound)
 
 		for _, p := range append(c.pages, b.pages...) {
 			checkNoRawKeys(t, p.url, p.body)

@@ -35,6 +35,26 @@ var pageTypes = map[string]any{
 	"admin_mail":      (*adminMailPage)(nil),
 	"admin_mail_show": (*adminMailShowPage)(nil),
 	"admin_users":     (*adminUsersPage)(nil),
+	// The library (library_*.go)
+	"library_search": (*librarySearchPage)(nil),
+	"library_case":   (*libraryCasePage)(nil),
+	"library_gone":   (*libraryGonePage)(nil),
+	"library_stats":  (*libraryStatsPage)(nil),
+	// Review workflow (review_*.go)
+	"review_mine":         (*reviewMinePage)(nil),
+	"review_assignment":   (*reviewPage)(nil),
+	"review_invitation":   (*invitationPage)(nil),
+	"review_profile":      (*reviewProfilePage)(nil),
+	"review_sec_hub":      (*secReviewHubPage)(nil),
+	"review_screening":    (*screeningPage)(nil),
+	"review_panel":        (*panelPage)(nil),
+	"review_assignments":  (*assignPage)(nil),
+	"review_ranking":      (*rankingPage)(nil),
+	"review_case_reviews": (*caseReviewsPage)(nil),
+	"review_decisions":    (*decisionsPage)(nil),
+	"review_publication":  (*publicationPage)(nil),
+	"review_audit":        (*auditPage)(nil),
+	"review_settings":     (*reviewSettingsPage)(nil),
 }
 
 // basePage is what the layout needs; every page embeds it.
@@ -44,6 +64,7 @@ type basePage struct {
 	User      *store.User
 	Staff     bool // secretariat or admin
 	Admin     bool
+	Reviewer  bool // has review work: the menu links to it
 	CSRF      string
 	Langs     []langLink
 	CSS, JS   string
@@ -64,6 +85,7 @@ func (h *Handler) base(r *http.Request, rq *request, title string) basePage {
 	if u := rq.user; u != nil {
 		b.Staff = u.Role == store.RoleSecretariat || u.Role == store.RoleAdmin
 		b.Admin = u.Role == store.RoleAdmin
+		b.Reviewer = h.isReviewer(r, u)
 	}
 	// The switcher keeps the reader on the same page: the same path with
 	// another prefix (and, for a GET, the same query).
@@ -112,7 +134,7 @@ func (h *Handler) flash(rq *request, code string, q url.Values) string {
 	case "signedin":
 		return rq.T("account.signin.done")
 	}
-	return ""
+	return h.reviewFlash(rq, code, q)
 }
 
 // errorPageData is a status page.

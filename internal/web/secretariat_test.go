@@ -130,9 +130,9 @@ func TestSecretariatJourney(t *testing.T) {
 		}
 
 		// Any case opens read-only, with its versions.
-		c.get(L+"/cases/"+submitted).expect(t, http.StatusOK).
-			contains(t, esc(ex.Title), esc(e.tr(lang, "case.view.versions"))).lacks(t, `/cases/`+submitted+`/edit"`)
-		c.get(L+"/cases/"+submitted+"/edit").expect(t, http.StatusOK).lacks(t, `name="action" value="save"`)
+		c.get(L+"/me/cases/"+submitted).expect(t, http.StatusOK).
+			contains(t, esc(ex.Title), esc(e.tr(lang, "case.view.versions"))).lacks(t, `/me/cases/`+submitted+`/edit"`)
+		c.get(L+"/me/cases/"+submitted+"/edit").expect(t, http.StatusOK).lacks(t, `name="action" value="save"`)
 
 		for _, p := range c.pages {
 			checkNoRawKeys(t, p.url, p.body)

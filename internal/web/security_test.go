@@ -21,7 +21,7 @@ func TestCSRF(t *testing.T) {
 		id := e.newDraft(t, e.alice, domain.Case{Title: "Before"})
 		c := e.client(t)
 		c.signIn("en", e.alice.Email)
-		editPath := "/en/cases/" + id + "/edit"
+		editPath := "/en/me/cases/" + id + "/edit"
 		c.get(editPath).expect(t, http.StatusOK)
 		typed := "Typed while the form expired"
 		for _, tt := range []struct {
@@ -85,7 +85,7 @@ func TestStaleSession(t *testing.T) {
 		id := e.newDraft(t, e.alice, domain.Case{Title: "Before"})
 		c := e.client(t)
 		c.signIn("ar", e.alice.Email)
-		editPath := "/ar/cases/" + id + "/edit"
+		editPath := "/ar/me/cases/" + id + "/edit"
 		c.get(editPath).expect(t, http.StatusOK)
 		// The session ends (signed out elsewhere, expired) while the form is open.
 		if err := db.DeleteUserSessions(ctx, e.alice.ID); err != nil {
@@ -119,9 +119,9 @@ func TestInvalidUTF8(t *testing.T) {
 	id := e.newDraft(t, e.alice, domain.Case{Title: "Before"})
 	c := e.client(t)
 	c.signIn("en", e.alice.Email)
-	c.get("/en/cases/" + id + "/edit")
+	c.get("/en/me/cases/" + id + "/edit")
 	tok := url.QueryEscape(c.csrf())
-	p := c.postRaw("/en/cases/"+id+"/edit", "csrf="+tok+"&action=save&summary=ok&title=caf%E9+%FF").expect(t, http.StatusBadRequest)
+	p := c.postRaw("/en/me/cases/"+id+"/edit", "csrf="+tok+"&action=save&summary=ok&title=caf%E9+%FF").expect(t, http.StatusBadRequest)
 	p.contains(t, esc(e.tr("en", domain.ErrInvalidUTF8)), `href="#f-title"`, "caf\uFFFD")
 	if v, _ := p.formValue("summary"); v != "ok" {
 		t.Errorf("the valid field was not kept: %q", v)
@@ -175,11 +175,11 @@ func TestEscaping(t *testing.T) {
 			v.Set(name, xss)
 		}
 		v.Set("translations.0.language", "fr")
-		a.post("/en/cases/"+id+"/edit", v).expect(t, http.StatusOK)
+		a.post("/en/me/cases/"+id+"/edit", v).expect(t, http.StatusOK)
 		sub := cloneValues(v)
 		sub.Set("action", "submit")
-		a.post("/en/cases/"+id+"/edit", sub).expect(t, http.StatusUnprocessableEntity)
-		a.get("/en/cases/" + id)
+		a.post("/en/me/cases/"+id+"/edit", sub).expect(t, http.StatusUnprocessableEntity)
+		a.get("/en/me/cases/" + id)
 		a.get("/en/me/cases")
 		a.get("/en/account/profile")
 		a.get("/ar/calls/xss-call")
@@ -187,7 +187,7 @@ func TestEscaping(t *testing.T) {
 
 		sc.get("/en/sec/calls")
 		sc.get("/en/sec/calls/xss-call/cases")
-		sc.get("/en/cases/" + id)
+		sc.get("/en/me/cases/" + id)
 		sc.get("/en/sec/calls/xss-call/edit")
 		ad := e.client(t)
 		ad.signIn("en", e.admin.Email)
@@ -219,6 +219,7 @@ func TestAuthorization(t *testing.T) {
 		const (
 			ok    = http.StatusOK
 			login = http.StatusSeeOther // to the sign-in page
+			mine  = http.StatusSeeOther // to the reader's own view of the case
 			nf    = http.StatusNotFound
 			no    = http.StatusForbidden
 		)
@@ -231,10 +232,16 @@ func TestAuthorization(t *testing.T) {
 			{"/en/account/signin", []int{ok, ok, ok, ok, ok, ok}},
 			{"/en/account/profile", []int{login, ok, ok, ok, ok, ok}},
 			{"/en/me/cases", []int{login, ok, ok, ok, ok, ok}},
-			{"/en/cases/" + id, []int{login, ok, nf, nf, ok, ok}},
-			{"/en/cases/" + id + "/edit", []int{login, ok, nf, nf, ok, ok}},
-			{"/en/cases/" + id + "/withdraw", []int{login, ok, nf, nf, ok, ok}},
-			{"/en/cases/DX-2026-9999", []int{login, nf, nf, nf, nf, nf}},
+			{"/en/me/cases/" + id, []int{login, ok, nf, nf, ok, ok}},
+			{"/en/me/cases/" + id + "/edit", []int{login, ok, nf, nf, ok, ok}},
+			{"/en/me/cases/" + id + "/withdraw", []int{login, ok, nf, nf, ok, ok}},
+			{"/en/me/cases/DX-2026-9999", []int{login, nf, nf, nf, nf, nf}},
+			// The public library: everyone; a case not published is not
+			// found, except by those who may see it, sent to their view.
+			{"/en/cases", []int{ok, ok, ok, ok, ok, ok}},
+			{"/en/stats", []int{ok, ok, ok, ok, ok, ok}},
+			{"/en/cases/" + id, []int{nf, mine, nf, nf, mine, mine}},
+			{"/en/cases/DX-2026-9999", []int{nf, nf, nf, nf, nf, nf}},
 			{"/en/sec/calls", []int{login, no, no, no, ok, ok}},
 			{"/en/sec/calls/new", []int{login, no, no, no, ok, ok}},
 			{"/en/sec/calls/sme-dx/edit", []int{login, no, no, no, ok, ok}},
@@ -267,7 +274,7 @@ func TestAuthorization(t *testing.T) {
 				c.get("/en/account/signin")
 				want = map[string]int{"anonymous": http.StatusUnauthorized, "applicant": login, "other applicant": nf,
 					"reviewer": nf, "secretariat": no, "admin": no}[role]
-				if p := c.post("/en/cases/"+id+"/edit", url.Values{"title": {"Changed by " + role}, "action": {"save"}}); p.status != want {
+				if p := c.post("/en/me/cases/"+id+"/edit", url.Values{"title": {"Changed by " + role}, "action": {"save"}}); p.status != want {
 					t.Errorf("%s: save Alice's case = %d, want %d", role, p.status, want)
 				}
 			})
@@ -311,8 +318,8 @@ func TestErrorPages(t *testing.T) {
 			}
 			// An upload over the limit is a 413 page.
 			id := e.newDraft(t, e.alice, domain.Case{})
-			c.get(L + "/cases/" + id + "/edit")
-			c.upload(L+"/cases/"+id+"/attachments", "big.pdf", append(pdfBytes, make([]byte, uploadLimit)...)).
+			c.get(L + "/me/cases/" + id + "/edit")
+			c.upload(L+"/me/cases/"+id+"/attachments", "big.pdf", append(pdfBytes, make([]byte, uploadLimit)...)).
 				expect(t, http.StatusRequestEntityTooLarge)
 		})
 	}

@@ -153,7 +153,7 @@ func TestPageWeight(t *testing.T) {
 	}
 	assets := len(e.h.assets.byName["app.css"].gz) + len(e.h.assets.byName["app.js"].gz)
 	for _, lang := range []string{"en", "ar", "zh"} {
-		for _, path := range []string{"/", "/calls/sme-dx", "/account/signin"} {
+		for _, path := range []string{"/", "/calls/sme-dx", "/account/signin", "/cases", "/stats"} {
 			c := e.client(t)
 			p := c.get("/"+lang+path).expect(t, http.StatusOK)
 			total := gz([]byte(p.body)) + assets
@@ -171,7 +171,7 @@ func TestCaseFormRowsAutosaveWithdraw(t *testing.T) {
 	id := e.newDraft(t, e.alice, domain.Case{})
 	c := e.client(t)
 	c.signIn("en", e.alice.Email)
-	editPath := "/en/cases/" + id + "/edit"
+	editPath := "/en/me/cases/" + id + "/edit"
 	p := c.get(editPath).expect(t, http.StatusOK)
 	// Without JavaScript: one blank row more than filled, at least two.
 	if _, ok := p.formValue("kpis.1.name"); !ok {
@@ -219,8 +219,8 @@ func TestCaseFormRowsAutosaveWithdraw(t *testing.T) {
 		t.Errorf("goals saved: %v", cv.Doc.SDGs.Goals)
 	}
 	// Withdrawing asks first, then locks the case.
-	c.get("/en/cases/"+id+"/withdraw").expect(t, http.StatusOK).contains(t, esc(e.tr("en", "case.withdraw.confirm")))
-	c.post("/en/cases/"+id+"/withdraw", url.Values{"reason": {"Duplicate"}}).expect(t, http.StatusOK).
+	c.get("/en/me/cases/"+id+"/withdraw").expect(t, http.StatusOK).contains(t, esc(e.tr("en", "case.withdraw.confirm")))
+	c.post("/en/me/cases/"+id+"/withdraw", url.Values{"reason": {"Duplicate"}}).expect(t, http.StatusOK).
 		contains(t, esc(e.tr("en", "case.withdrawn")), esc(e.tr("en", "state.withdrawn")), esc(e.tr("en", "case.locked.state")))
 	c.get(editPath).expect(t, http.StatusOK).lacks(t, `value="save"`)
 	// The deadline shown in the call's zone and in UTC.

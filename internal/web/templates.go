@@ -10,6 +10,7 @@ import (
 	"path"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/dxatlas/dxatlas/internal/i18n"
 )
@@ -19,7 +20,7 @@ var templateFS embed.FS
 
 // common templates are parsed into every page: the layout and the
 // partials (form fields, error summary…).
-var commonTemplates = []string{"layout.html", "partials.html"}
+var commonTemplates = []string{"layout.html", "partials.html", "review_partials.html"}
 
 // templateSet holds one parsed template per page. Each request executes a
 // clone whose functions are bound to the reader's language, so two readers
@@ -27,6 +28,10 @@ var commonTemplates = []string{"layout.html", "partials.html"}
 type templateSet struct {
 	dev   bool
 	pages map[string]*template.Template
+	// bound holds, per page and language, the clone bound to that
+	// language's functions: they depend on nothing else, and a template
+	// may execute concurrently, so each is made once, not per request.
+	bound sync.Map // name + "\x00" + lang → *template.Template
 }
 
 // loadTemplates parses every page. Each templates/<name>.html must have
@@ -84,6 +89,12 @@ func isCommon(file string) bool {
 // execute renders page name with data for the request rq. data must be a
 // pointer to the page's registered type.
 func (s *templateSet) execute(w io.Writer, name string, rq *request, data any) error {
+	return s.executeBlock(w, name, "layout", rq, data)
+}
+
+// executeBlock renders one template defined in page name's files (the
+// layout for a whole page, or a fragment) for the request rq.
+func (s *templateSet) executeBlock(w io.Writer, name, block string, rq *request, data any) error {
 	if s.dev {
 		fresh, err := loadTemplates(true)
 		if err != nil {
@@ -95,14 +106,22 @@ func (s *templateSet) execute(w io.Writer, name string, rq *request, data any) e
 	if base == nil {
 		return fmt.Errorf("no page %q", name)
 	}
-	if want := reflect.TypeOf(pageTypes[name]); reflect.TypeOf(data) != want {
+	if want := reflect.TypeOf(pageTypes[name]); block == "layout" && reflect.TypeOf(data) != want {
 		return fmt.Errorf("page %q renders %v, not %T", name, want, data)
+	}
+	key := name + "\x00" + rq.lang
+	if t, ok := s.bound.Load(key); ok {
+		return t.(*template.Template).ExecuteTemplate(w, block, data)
 	}
 	t, err := base.Clone()
 	if err != nil {
 		return err
 	}
-	return t.Funcs(funcs(rq)).ExecuteTemplate(w, "layout", data)
+	t = t.Funcs(funcs(&request{lang: rq.lang, L: rq.L}))
+	if !s.dev {
+		s.bound.Store(key, t)
+	}
+	return t.ExecuteTemplate(w, block, data)
 }
 
 // funcs returns the template functions bound to one request's language.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"maps"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -14,7 +15,7 @@ import (
 
 // rawKey matches text that looks like a catalogue key left untranslated:
 // two or more dot-separated lower-case words starting with a known area.
-var rawKey = regexp.MustCompile(`\b(?:site|nav|footer|lang|form|account|call|case|sec|state|phase|role|error|err|mail|vocab|zone|admin)\.[a-z_]+(?:\.[a-zA-Z0-9_]+)*\b`)
+var rawKey = regexp.MustCompile(`\b(?:site|nav|footer|lang|form|account|call|case|sec|state|phase|role|error|err|mail|vocab|zone|admin|library|review)\.[a-z_]+(?:\.[a-zA-Z0-9_]+)*\b`)
 
 // checkNoRawKeys fails if the visible text of an HTML page holds a key.
 func checkNoRawKeys(t *testing.T, where, body string) {
@@ -68,6 +69,8 @@ func TestTemplatesRender(t *testing.T) {
 				"admin_mail_show": &adminMailShowPage{basePage: b, Msg: mailRow{ID: 1, To: "a@b"}, Text: "Hello"},
 				"admin_users":     &adminUsersPage{basePage: b, Users: []userRow{{Email: "a@b", Name: "A", Role: "r", Verified: true}}},
 			}
+			maps.Copy(samples, librarySamples(b))
+			maps.Copy(samples, reviewSamples(t, e, rq, b))
 			for name := range pageTypes {
 				data, ok := samples[name]
 				if !ok {

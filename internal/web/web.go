@@ -48,6 +48,7 @@ type Handler struct {
 	assets *assetSet
 	cop    *http.CrossOriginProtection
 	gzips  sync.Pool // *gzip.Writer, reused across responses
+	lib    *libraryWeb
 }
 
 // Body limits: forms are small; uploads carry one file of at most
@@ -75,6 +76,7 @@ func New(a *app.App, opts Options) (*Handler, error) {
 	if h.tmpl, err = loadTemplates(opts.DevAssets); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
+	h.lib = newLibraryWeb(h)
 	h.mux = http.NewServeMux()
 	h.routes(h.mux)
 	return h, nil
@@ -189,6 +191,7 @@ var kindStatus = map[app.Kind]int{
 	app.KindConflict:        http.StatusConflict,
 	app.KindTooLarge:        http.StatusRequestEntityTooLarge,
 	app.KindThrottled:       http.StatusTooManyRequests,
+	app.KindGone:            http.StatusGone,
 }
 
 // fail renders err: a status page in the reader's language, or, for a

@@ -13,7 +13,9 @@
     var d = new Date(el.getAttribute("datetime"));
     if (isNaN(d)) { return; }
     try {
-      el.textContent = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short", timeZoneName: "short" }).format(d);
+      // dateStyle and timeStyle cannot be combined with timeZoneName.
+      el.textContent = new Intl.DateTimeFormat(lang, { year: "numeric", month: "long", day: "numeric",
+        hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(d);
       var hint = el.closest("[data-local-hint]");
       if (hint) { hint.hidden = false; }
     } catch (e) { /* keep the server's text */ }
@@ -101,4 +103,46 @@
   form.addEventListener("input", function () { changed = true; });
   form.addEventListener("change", function () { changed = true; save(); });
   window.setInterval(save, 20000);
+})();
+
+// Library: filters apply as they change, without reloading the page; the
+// address follows, so Back and a shared link give the same results.
+(function () {
+  "use strict";
+  var doc = document;
+  var form = doc.querySelector("form[data-live]");
+  if (!form || !window.fetch || !window.DOMParser || !window.history || !window.URLSearchParams) { return; }
+  var status = doc.querySelector("[data-live-status]");
+  function address() {
+    var q = new URLSearchParams(new FormData(form));
+    if (!q.get("q")) { q.delete("q"); }
+    if (q.get("sort") === "relevance") { q.delete("sort"); }
+    var s = q.toString();
+    return form.action + (s ? "?" + s : "");
+  }
+  function load(url, push) {
+    var part = doc.querySelector("[data-live-part]");
+    var focused = doc.activeElement && doc.activeElement.id;
+    part.setAttribute("aria-busy", "true");
+    fetch(url, { credentials: "same-origin" }).then(function (res) {
+      if (!res.ok) { throw new Error(String(res.status)); }
+      return res.text();
+    }).then(function (html) {
+      var next = new DOMParser().parseFromString(html, "text/html");
+      var fresh = next.querySelector("[data-live-part]");
+      if (!fresh) { throw new Error("no results"); }
+      part.replaceWith(fresh);
+      doc.title = next.title;
+      if (push) { history.pushState(null, "", url); }
+      var total = fresh.querySelector(".total");
+      if (status && total) { status.textContent = total.textContent; }
+      var again = focused && doc.getElementById(focused);
+      if (again) { again.focus(); }
+    }).catch(function () { window.location.href = url; });
+  }
+  form.addEventListener("change", function (ev) {
+    if (ev.target.name === "q") { return; } // typed words wait for the button
+    load(address(), true);
+  });
+  window.addEventListener("popstate", function () { load(window.location.href, false); });
 })();

@@ -1,0 +1,332 @@
+package api
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dxatlas/dxatlas/internal/app"
+	"github.com/dxatlas/dxatlas/internal/domain"
+	"github.com/dxatlas/dxatlas/internal/i18n"
+	"github.com/dxatlas/dxatlas/internal/search"
+	"github.com/dxatlas/dxatlas/internal/store"
+)
+
+// The public library: anyone may search it, read its cases, take its
+// data and count it. Answers carry an ETag derived from the library's
+// version (which changes whenever a case is published or unpublished),
+// the reader's language and the query, so that clients and caches
+// revalidate cheaply.
+
+// libraryCacheControl lets caches keep an answer briefly and then
+// revalidate it with its ETag.
+const libraryCacheControl = "public, max-age=60"
+
+// libraryFilter is a filter parameter of the library: the facet it
+// filters and how to read one of its values (ok false for an unknown one).
+type libraryFilter struct {
+	param, facet string
+	canon        func(string) (string, bool)
+}
+
+var (
+	slugRe     = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$`)
+	langCodeRe = regexp.MustCompile(`^[a-z]{2,3}$`)
+)
+
+// libraryFilters are the library's filter parameters, in the order of the
+// OpenAPI document.
+var libraryFilters = []libraryFilter{
+	{"wsis", search.FacetWSIS, inList(domain.ActionLines, true)},
+	{"sdg", search.FacetSDG, func(v string) (string, bool) {
+		n, err := strconv.Atoi(v)
+		return strconv.Itoa(n), err == nil && slices.Contains(domain.Goals, n)
+	}},
+	{"target", search.FacetTarget, func(v string) (string, bool) {
+		v = strings.ToLower(v)
+		return v, domain.IsTarget(v)
+	}},
+	{"region", search.FacetRegion, inList(domain.Regions, false)},
+	{"subregion", search.FacetSubRegion, inList(domain.SubRegions, false)},
+	{"group", search.FacetGroup, inList(domain.CountryGroups, true)},
+	{"country", search.FacetCountry, func(v string) (string, bool) {
+		c, ok := domain.CountryByCode(strings.ToUpper(v))
+		return c.Code, ok
+	}},
+	{"sector", search.FacetSector, inList(domain.Sectors, true)},
+	{"technology", search.FacetTechnology, inList(domain.Technologies, false)},
+	{"size", search.FacetSize, inList(domain.SizeClasses, false)},
+	{"year", search.FacetYear, func(v string) (string, bool) {
+		n, err := strconv.Atoi(v)
+		return strconv.Itoa(n), err == nil && len(v) == 4 && n >= 1900 && n <= 2999
+	}},
+	{"call", search.FacetCall, func(v string) (string, bool) {
+		v = strings.ToLower(v)
+		return v, slugRe.MatchString(v)
+	}},
+	{"language", search.FacetLanguage, func(v string) (string, bool) {
+		v = strings.ToLower(v)
+		return v, langCodeRe.MatchString(v)
+	}},
+}
+
+// maxQueryChars bounds the text of a query, as the document says.
+const maxQueryChars = 1000
+
+// libraryQuery reads a library query from the URL: the reader's language
+// (the lang parameter, else Accept-Language), the filters (repeated or
+// comma-separated values: OR within a facet, AND across facets), and, as
+// asked, the text, the sort and the page.
+func libraryQuery(q url.Values, rc *reqCtx, text, paging bool) (search.Query, []fieldProblem) {
+	var probs []fieldProblem
+	out := search.Query{Lang: rc.lang, Filters: map[string][]string{}}
+	if l := q.Get("lang"); l != "" {
+		if !slices.Contains(i18n.Langs, l) {
+			probs = append(probs, fieldProblem{field: "lang", key: domain.ErrUnknownCode, args: map[string]any{"Value": l}})
+		}
+		out.Lang = l
+	}
+	for _, f := range libraryFilters {
+		for _, v := range q[f.param] {
+			for _, c := range strings.Split(v, ",") {
+				if c = strings.TrimSpace(c); c == "" {
+					continue
+				}
+				canon, ok := f.canon(c)
+				if !ok {
+					probs = append(probs, fieldProblem{field: f.param, key: domain.ErrUnknownCode, args: map[string]any{"Value": c}})
+					continue
+				}
+				if !slices.Contains(out.Filters[f.facet], canon) {
+					out.Filters[f.facet] = append(out.Filters[f.facet], canon)
+				}
+			}
+		}
+	}
+	if !text {
+		return out, probs
+	}
+	out.Q = q.Get("q")
+	if n := len([]rune(out.Q)); n > maxQueryChars {
+		probs = append(probs, fieldProblem{field: "q", key: domain.ErrTooLongChars, args: map[string]any{"Max": maxQueryChars, "Count": n}})
+	}
+	switch out.Sort = q.Get("sort"); out.Sort {
+	case "", search.SortRelevance, search.SortNewest, search.SortTitle:
+	default:
+		probs = append(probs, fieldProblem{field: "sort", key: domain.ErrUnknownCode, args: map[string]any{"Value": out.Sort}})
+	}
+	if paging {
+		out.PerPage = pageParam(q, "per_page", search.DefaultPerPage, search.MaxPerPage, &probs)
+		// Paging reaches the first MaxResults results; exports have all.
+		out.Page = pageParam(q, "page", 1, max(1, search.MaxResults/out.PerPage), &probs)
+	}
+	return out, probs
+}
+
+// libraryETag is the entity tag of a library answer: the library's
+// version, then a digest of what else shapes the answer.
+func (s *server) libraryETag(r *http.Request, lang string) (string, error) {
+	v, err := s.app.LibraryVersion(r.Context())
+	if err != nil {
+		return "", err
+	}
+	h := sha256.Sum256([]byte(lang + "\x00" + r.URL.Path + "\x00" + r.URL.RawQuery))
+	return `"` + v + "-" + hex.EncodeToString(h[:8]) + `"`, nil
+}
+
+// notModified answers 304 when the client holds the current answer, and
+// otherwise sets the headers that let it revalidate the one it gets.
+func notModified(w http.ResponseWriter, r *http.Request, etag string) bool {
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", libraryCacheControl)
+	for _, tag := range strings.Split(r.Header.Get("If-None-Match"), ",") {
+		if t := strings.TrimPrefix(strings.TrimSpace(tag), "W/"); t == etag || t == "*" {
+			w.WriteHeader(http.StatusNotModified)
+			return true
+		}
+	}
+	return false
+}
+
+// libraryList is one page of the library.
+type libraryList struct {
+	Total   int                           `json:"total"`
+	Page    int                           `json:"page"`
+	PerPage int                           `json:"per_page"`
+	Items   []app.LibraryItem             `json:"items"`
+	Facets  map[string][]app.LibraryFacet `json:"facets"`
+	// AnyWord says that no case matched every word of the query, so the
+	// items match some of them.
+	AnyWord bool `json:"any_word"`
+	// Concepts are the vocabulary terms the query names; the cases tagged
+	// with them match whatever their language.
+	Concepts []libraryConcept `json:"concepts"`
+}
+
+// libraryConcept is a vocabulary term a query names: a value of a facet.
+type libraryConcept struct {
+	Facet string `json:"facet"`
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
+
+// listLibraryCases searches the library.
+func (s *server) listLibraryCases(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	q, probs := libraryQuery(r.URL.Query(), rc, true, true)
+	if len(probs) > 0 {
+		return queryProblem(probs)
+	}
+	etag, err := s.libraryETag(r, q.Lang)
+	if err != nil {
+		return err
+	}
+	if notModified(w, r, etag) {
+		return nil
+	}
+	p, err := s.app.SearchLibrary(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	out := libraryList{Total: p.Total, Page: p.Page, PerPage: p.PerPage, Items: p.Items, Facets: p.Facets,
+		AnyWord: p.AnyWord, Concepts: []libraryConcept{}}
+	for _, c := range p.Concepts {
+		facet, value, _ := strings.Cut(c.Value, ":")
+		out.Concepts = append(out.Concepts, libraryConcept{Facet: facet, Value: value, Label: c.Label})
+	}
+	if out.Items == nil {
+		out.Items = []app.LibraryItem{}
+	}
+	for i := range out.Items {
+		out.Items[i].URL = s.app.CaseURL(q.Lang, out.Items[i].ID)
+		out.Items[i].PublishedAt = out.Items[i].PublishedAt.UTC()
+	}
+	out.Facets = nonNilFacets(out.Facets)
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func nonNilFacets(fs map[string][]app.LibraryFacet) map[string][]app.LibraryFacet {
+	if fs == nil {
+		return map[string][]app.LibraryFacet{}
+	}
+	for k, v := range fs {
+		if v == nil {
+			fs[k] = []app.LibraryFacet{}
+		}
+	}
+	return fs
+}
+
+// publicAttachment is a file of a published case, with its address.
+type publicAttachment struct {
+	attachmentJSON
+	URL string `json:"url"`
+}
+
+// publicCase is the public record of a case.
+type publicCase struct {
+	app.LibraryRecord
+	CallTitle   store.LocalText    `json:"call_title"`
+	Attachments []publicAttachment `json:"attachments"`
+}
+
+// getLibraryCase answers a published case's public record; a case taken
+// out of the library answers 410.
+func (s *server) getLibraryCase(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	q, probs := libraryQuery(url.Values{"lang": r.URL.Query()["lang"]}, rc, false, false)
+	if len(probs) > 0 {
+		return queryProblem(probs)
+	}
+	etag, err := s.libraryETag(r, q.Lang)
+	if err != nil {
+		return err
+	}
+	// The check runs before the case is read: a case taken out of the
+	// library changes the version, so an old copy never revalidates.
+	if notModified(w, r, etag) {
+		return nil
+	}
+	p, err := s.app.PublicCase(r.Context(), r.PathValue("id"))
+	if err != nil {
+		w.Header().Del("ETag")
+		w.Header().Set("Cache-Control", "no-store")
+		return err
+	}
+	out := publicCase{LibraryRecord: s.app.LibraryRecordOf(p, q.Lang), CallTitle: p.CallTitle, Attachments: []publicAttachment{}}
+	if out.CallTitle == nil {
+		out.CallTitle = store.LocalText{}
+	}
+	for _, att := range p.Attachments {
+		out.Attachments = append(out.Attachments, publicAttachment{attachmentJSON: attachment(att),
+			URL: strings.TrimSuffix(s.app.CaseURL(q.Lang, p.ID), "/") + "/attachments/" + url.PathEscape(att.Name)})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// exportLibrary streams the whole result set of a library query in one
+// format.
+func (s *server) exportLibrary(format string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+		q, probs := libraryQuery(r.URL.Query(), rc, true, false)
+		if len(probs) > 0 {
+			return queryProblem(probs)
+		}
+		t := exportTypes[format]
+		name := "dxatlas-library-" + time.Now().UTC().Format("20060102") + "." + t.ext
+		lw := &lazyWriter{w: w, start: func(h http.Header) {
+			h.Set("Content-Type", t.mediaType)
+			h.Set("Content-Disposition", attachmentDisposition(name))
+		}}
+		err := s.app.ExportLibrary(r.Context(), q, format, lw)
+		if err != nil && lw.started {
+			// The status line is gone: cut the response short so that the
+			// client sees a broken transfer, not a complete file.
+			s.log.ErrorContext(r.Context(), "api: library export failed mid-stream", "format", format, "err", err)
+			panic(http.ErrAbortHandler)
+		}
+		if err != nil {
+			return err
+		}
+		if !lw.started {
+			lw.Write(nil) // an empty export is still a file
+		}
+		return nil
+	}
+}
+
+// libraryStats is the library's counts.
+type libraryStats struct {
+	Total  int                           `json:"total"`
+	Facets map[string][]app.LibraryFacet `json:"facets"`
+}
+
+// getLibraryStats counts the published cases by the statistics facets.
+func (s *server) getLibraryStats(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	q, probs := libraryQuery(r.URL.Query(), rc, false, false)
+	if len(probs) > 0 {
+		return queryProblem(probs)
+	}
+	etag, err := s.libraryETag(r, q.Lang)
+	if err != nil {
+		return err
+	}
+	if notModified(w, r, etag) {
+		return nil
+	}
+	facets, err := s.app.LibraryStats(r.Context(), q.Filters, q.Lang)
+	if err != nil {
+		return err
+	}
+	// The total, with no facet counted and no case listed.
+	p, err := s.app.SearchLibrary(r.Context(), search.Query{Filters: q.Filters, Lang: q.Lang, PerPage: 1, Facets: []string{}})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, libraryStats{Total: p.Total, Facets: nonNilFacets(facets)})
+}

@@ -1,0 +1,273 @@
+package search
+
+import (
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dxatlas/dxatlas/internal/store"
+	"github.com/dxatlas/dxatlas/internal/store/storetest"
+)
+
+func testDoc(id, title string) Doc {
+	return Doc{
+		ID:          id,
+		Call:        "sme-dx-2025",
+		Language:    "en",
+		Title:       title,
+		Summary:     "A summary of " + title,
+		Body:        "The body text of " + title,
+		Facets:      map[string][]string{FacetSector: {"A"}, FacetTechnology: {"payments", "cloud"}},
+		PublishedAt: time.Date(2025, 3, 4, 5, 6, 7, 8_000_000, time.UTC),
+		Translations: map[string]Text{
+			"fr": {Title: "Titre de " + title, Summary: "Résumé de " + title},
+		},
+	}
+}
+
+func TestPutLoadDelete(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		a, b := testDoc("DX-2025-0001", "Mobile money for dairy farmers"), testDoc("DX-2025-0002", "Cloud accounting")
+		for _, d := range []Doc{a, b} {
+			if err := Put(ctx, db, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := Load(ctx, db, []string{a.ID, b.ID, "DX-2025-9999"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 {
+			t.Fatalf("Load returned %d documents, want 2", len(got))
+		}
+		s := got[a.ID]
+		want := Stored{
+			ID: a.ID, Call: a.Call, Language: "en", PublishedAt: a.PublishedAt.Truncate(time.Millisecond),
+			Texts: map[string]Text{
+				"en": {Title: a.Title, Summary: a.Summary},
+				"fr": {Title: "Titre de " + a.Title, Summary: "Résumé de " + a.Title},
+			},
+			Facets: map[string][]string{FacetSector: {"A"}, FacetTechnology: {"payments", "cloud"}},
+		}
+		if !s.PublishedAt.Equal(want.PublishedAt) || s.ID != want.ID || s.Call != want.Call || s.Language != want.Language ||
+			!maps.Equal(s.Texts, want.Texts) || !maps.EqualFunc(s.Facets, want.Facets, slices.Equal) {
+			t.Errorf("Load = %+v, want %+v", s, want)
+		}
+		if txt, lang := s.Localized("fr-CA"); lang != "fr" || txt.Title != "Titre de "+a.Title {
+			t.Errorf("Localized(fr-CA) = %v, %s", txt, lang)
+		}
+		if txt, lang := s.Localized("zh"); lang != "en" || txt.Title != a.Title {
+			t.Errorf("Localized(zh) = %v, %s; want the original", txt, lang)
+		}
+
+		if err := Delete(ctx, db, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := Delete(ctx, db, "DX-2025-9999"); err != nil {
+			t.Errorf("deleting an unknown document: %v", err)
+		}
+		got, err = Load(ctx, db, []string{a.ID, b.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := got[a.ID]; ok || len(got) != 1 {
+			t.Errorf("after Delete, Load = %v", slices.Sorted(maps.Keys(got)))
+		}
+		// Publishing again revives the document.
+		if err := Put(ctx, db, a); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ = Load(ctx, db, []string{a.ID}); len(got) != 1 {
+			t.Error("a document put again after Delete does not load")
+		}
+	})
+}
+
+func TestSequenceNumbers(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		seqOf := func(id string) int64 {
+			var s int64
+			if err := db.QueryRow(ctx, `SELECT seq FROM search_docs WHERE id = ?`, id).Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		if err := Put(ctx, db, testDoc("A", "First document")); err != nil {
+			t.Fatal(err)
+		}
+		if err := Put(ctx, db, testDoc("B", "Second document")); err != nil {
+			t.Fatal(err)
+		}
+		a, b := seqOf("A"), seqOf("B")
+		if !(a < b) {
+			t.Errorf("sequence of A %d, of B %d: want increasing", a, b)
+		}
+		if err := Delete(ctx, db, "A"); err != nil {
+			t.Fatal(err)
+		}
+		if got := seqOf("A"); got <= b {
+			t.Errorf("Delete left sequence %d, want above %d", got, b)
+		}
+	})
+}
+
+func TestPutInsideTransaction(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		boom := errors.New("publication failed")
+		err := db.Transact(ctx, func(tx *store.DB) error {
+			if err := Put(ctx, tx, testDoc("DX-2025-0001", "Rolled back with its publication")); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("Transact = %v", err)
+		}
+		got, err := Load(ctx, db, []string{"DX-2025-0001"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 0 {
+			t.Error("a document put in a rolled-back transaction was stored")
+		}
+		ix := New(Options{})
+		if err := ix.Sync(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		if ix.Len() != 0 {
+			t.Errorf("index has %d documents, want 0", ix.Len())
+		}
+	})
+}
+
+func TestPutRejectsBadDocuments(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	bad := testDoc("X", "Bad facet value")
+	bad.Facets[FacetCall] = []string{"call with spaces"}
+	noID := testDoc("", "No id")
+	for _, d := range []Doc{bad, noID} {
+		if err := Put(t.Context(), db, d); err == nil {
+			t.Errorf("Put(%q) accepted it", d.Title)
+		}
+	}
+	if _, err := PutAll(t.Context(), db, slices.Values([]Doc{testDoc("ok", "Fine document"), bad})); err == nil {
+		t.Error("PutAll accepted a bad document")
+	}
+}
+
+func TestPutAll(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		docs := corpusDocs(t)
+		// The same id twice: the later version wins, as with Put.
+		again := docs[0]
+		again.Title = "Replaced title"
+		n, err := PutAll(ctx, db, slices.Values(append(slices.Clone(docs), again)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != len(docs)+1 {
+			t.Errorf("PutAll stored %d, want %d", n, len(docs)+1)
+		}
+		var rows int
+		if err := db.QueryRow(ctx, `SELECT count(*) FROM search_docs`).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		if rows != len(docs) {
+			t.Errorf("%d rows, want %d", rows, len(docs))
+		}
+		got, err := Load(ctx, db, []string{again.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[again.ID].Texts[again.Language].Title != "Replaced title" {
+			t.Errorf("title %q, want the later version", got[again.ID].Texts[again.Language].Title)
+		}
+		// Written in one go or one by one, the index is the same.
+		bulk := New(Options{})
+		if err := bulk.Sync(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		single := storetest.OpenSQLite(t)
+		putCorpusInto(t, single)
+		if err := Put(ctx, single, again); err != nil {
+			t.Fatal(err)
+		}
+		one := New(Options{})
+		if err := one.Sync(ctx, single); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"cooperatives", "移动支付", "الدفع", "кооператив", ""} {
+			a, b := bulk.AllIDs(Query{Q: q}), one.AllIDs(Query{Q: q})
+			if !slices.Equal(a, b) {
+				t.Errorf("%q: bulk %v, one by one %v", q, a, b)
+			}
+		}
+	})
+}
+
+func TestStaleIDs(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		for _, id := range []string{"A", "B"} {
+			if err := Put(ctx, db, testDoc(id, "Document "+id)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.Exec(ctx, `UPDATE search_docs SET analysis = ? WHERE id = ?`, AnalysisVersion-1, "B"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := StaleIDs(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, []string{"B"}) {
+			t.Errorf("StaleIDs = %v, want [B]", got)
+		}
+	})
+}
+
+func TestTermEncoding(t *testing.T) {
+	counts := map[string]int{"移动": 2, "cooper": 1, "دفع": 3, "bad term": 1, "x*y": 4}
+	enc := encodeTerms(counts)
+	if want := "cooper دفع*3 移动*2"; enc != want {
+		t.Errorf("encodeTerms = %q, want %q", enc, want)
+	}
+	it := termIter{s: []byte(enc)}
+	var got []string
+	for {
+		term, n, ok := it.next()
+		if !ok {
+			break
+		}
+		got = append(got, string(term)+"="+strings.Repeat("|", int(n)))
+	}
+	if want := []string{"cooper=|", "دفع=|||", "移动=||"}; !slices.Equal(got, want) {
+		t.Errorf("decoded %q, want %q", got, want)
+	}
+}
+
+func TestPostingEncoding(t *testing.T) {
+	tests := [][][2]uint32{
+		{{0, 1}},
+		{{0, 1}, {1, 2}, {2, 3}, {3, 4}, {200, 9}, {70000, 4096}, {70001, 1}},
+		{{5, 3}, {1 << 20, 1}, {1<<20 + 1, 17}},
+	}
+	for _, postings := range tests {
+		l := postingList{last: -1}
+		for _, p := range postings {
+			l.add(p[0], p[1])
+		}
+		var got [][2]uint32
+		eachPosting(l.buf, func(ord, w uint32) { got = append(got, [2]uint32{ord, w}) })
+		if !slices.Equal(got, postings) {
+			t.Errorf("round trip of %v gave %v", postings, got)
+		}
+	}
+}

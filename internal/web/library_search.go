@@ -1,0 +1,318 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dxatlas/dxatlas/internal/app"
+	"github.com/dxatlas/dxatlas/internal/domain"
+	"github.com/dxatlas/dxatlas/internal/search"
+)
+
+// librarySearchPage is the library: one search box, the facets with their
+// counts, and a page of results.
+type librarySearchPage struct {
+	basePage
+	// FacetsHTML is the filter form's facets, rendered once per search
+	// (library_facets); empty, the page renders them itself.
+	FacetsHTML template.HTML
+	Action     string // the form's target: this page
+	Q          string
+	Sorts      []option
+	All        string // the facet shown in full, if any
+	Total      int
+	TotalText  string
+	AnyWord    bool
+	Concepts   []string
+	Items      []libraryItemView
+	Facets     []facetGroup
+	Active     []navLink // the filters in force, each linking to the page without it
+	Clear      string    // the page without filters
+	Pager      pager
+	Feed       string // the Atom feed of these results
+	Stats      string // the statistics of these results
+	Exports    []navLink
+}
+
+// libraryItemView is one result.
+type libraryItemView struct {
+	// HTML is the item rendered once per language (library_item);
+	// empty, the page renders it itself.
+	HTML            template.HTML
+	ID, Href        string
+	Title, Summary  string
+	Lang            string // language of title and summary
+	OtherLang       string // its name, when it is not the reader's language
+	Countries, Year string
+	WSIS            string
+}
+
+// facetGroup is one facet of the filter form.
+type facetGroup struct {
+	Name, Legend string
+	Options      []facetOption
+	More         string // link showing every value, when some are hidden
+	MoreText     string
+}
+
+// facetOption is one value of a facet.
+type facetOption struct {
+	ID, Value, Label, Count string
+	Checked                 bool
+}
+
+// pager links the pages of a result list.
+type pager struct {
+	Prev, Next string
+	Pages      []pageLink
+	Text       string // "page 2 of 14"
+}
+
+type pageLink struct {
+	N       int
+	Href    string
+	Current bool
+	Gap     bool // an ellipsis before this link
+}
+
+// shownFacetValues is how many values of a facet show before "show all".
+const shownFacetValues = 8
+
+// libraryPerPage is how many results a page of the library shows.
+const libraryPerPage = 20
+
+// facetKeys name each facet of the filter form.
+var facetKeys = map[string]string{
+	search.FacetWSIS: "library.facet.wsis", search.FacetSDG: "library.facet.sdg", search.FacetTarget: "library.facet.target",
+	search.FacetRegion: "library.facet.region", search.FacetSubRegion: "library.facet.subregion",
+	search.FacetGroup: "library.facet.group", search.FacetGroupNow: "library.facet.group_now",
+	search.FacetCountry: "library.facet.country", search.FacetSector: "library.facet.sector",
+	search.FacetTechnology: "library.facet.technology", search.FacetSize: "library.facet.size",
+	search.FacetYear: "library.facet.year", search.FacetCall: "library.facet.call", search.FacetLanguage: "library.facet.language",
+}
+
+// libraryQuery reads the search of a library URL; perPage applies unless
+// the URL asks for another page size.
+func libraryQuery(rq *request, q url.Values, perPage int) search.Query {
+	page, _ := strconv.Atoi(q.Get("page"))
+	if n, err := strconv.Atoi(q.Get("per_page")); err == nil {
+		perPage = n
+	}
+	return search.Query{Q: strings.TrimSpace(q.Get("q")), Lang: rq.lang, Filters: libraryFilters(q), Sort: q.Get("sort"),
+		Page: max(page, 1), PerPage: perPage}
+}
+
+func (h *Handler) librarySearch(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return h.servePublic(w, r, rq.personal(), func() (publicPage, error) {
+		p, err := h.librarySearchData(r, rq)
+		if err != nil {
+			return publicPage{}, err
+		}
+		return h.renderPage(rq, http.StatusOK, "library_search", p)
+	})
+}
+
+func (h *Handler) librarySearchData(r *http.Request, rq *request) (*librarySearchPage, error) {
+	uq := r.URL.Query()
+	sq := libraryQuery(rq, uq, libraryPerPage)
+	res, err := h.app.SearchLibrary(r.Context(), sq)
+	if err != nil {
+		return nil, err
+	}
+	self := h.path(rq, "/cases")
+	// The page's own query, without paging: the base of every link.
+	base := filterQuery(sq.Filters)
+	if sq.Q != "" {
+		base.Set("q", sq.Q)
+	}
+	if sq.Sort != "" && sq.Sort != search.SortRelevance {
+		base.Set("sort", sq.Sort)
+	}
+	if sq.PerPage != libraryPerPage {
+		base.Set("per_page", strconv.Itoa(sq.PerPage))
+	}
+	all := uq.Get("all")
+	title := rq.T("library.title")
+	if sq.Q != "" {
+		title = rq.T("library.title_query", map[string]any{"Query": sq.Q})
+	}
+	p := &librarySearchPage{basePage: h.base(r, rq, title), Action: self, Q: sq.Q, All: all, Total: res.Total,
+		TotalText: rq.L.Tn("library.total", res.Total, map[string]any{"Count": rq.L.FormatInt(int64(res.Total))}),
+		AnyWord:   res.AnyWord, Clear: self,
+		Feed:  hrefWith(h.path(rq, "/cases/feed.atom"), withParam(base, "sort", "")),
+		Stats: hrefWith(h.path(rq, "/stats"), filterQuery(sq.Filters))}
+	for _, c := range res.Concepts {
+		p.Concepts = append(p.Concepts, c.Label)
+	}
+	for _, s := range []string{search.SortRelevance, search.SortNewest, search.SortTitle} {
+		p.Sorts = append(p.Sorts, option{Value: s, Label: rq.T("library.sort." + s), Selected: s == sq.Sort || (sq.Sort == "" && s == search.SortRelevance)})
+	}
+	exportQ := filterQuery(sq.Filters)
+	if sq.Q != "" {
+		exportQ.Set("q", sq.Q)
+	}
+	exportQ.Set("lang", rq.lang)
+	for _, f := range []struct{ ext, label string }{{"csv", "CSV"}, {"xlsx", "XLSX"}, {"jsonl", "JSON Lines"}} {
+		p.Exports = append(p.Exports, navLink{Href: hrefWith("/api/v1/library/cases."+f.ext, exportQ), Text: f.label})
+	}
+	for _, it := range res.Items {
+		p.Items = append(p.Items, h.itemView(rq, it))
+	}
+	for _, f := range app.LibraryFacets {
+		p.Facets = append(p.Facets, h.facetGroup(rq, f, res.Facets[f], sq.Filters[f], all == f, hrefWith(self, withParam(base, "all", f))+"#facet-"+f))
+	}
+	for _, f := range libraryParams {
+		for _, v := range sq.Filters[f] {
+			rest := filterQuery(sq.Filters)
+			rest[f] = slices.DeleteFunc(slices.Clone(rest[f]), func(x string) bool { return x == v })
+			if sq.Q != "" {
+				rest.Set("q", sq.Q)
+			}
+			if base.Get("sort") != "" {
+				rest.Set("sort", base.Get("sort"))
+			}
+			p.Active = append(p.Active, navLink{Href: hrefWith(self, rest),
+				Text: rq.T(facetKeys[f]) + ": " + h.app.FacetLabel(r.Context(), rq.lang, f, v)})
+		}
+	}
+	p.Pager = h.pager(rq, self, base, res.Page, res.PerPage, res.Total)
+	if err := h.renderFragments(r, rq, p, withParam(base, "all", all)); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// renderFragments renders the page's results and facets from the cache
+// of fragments: a case's list item is the same on every page that shows
+// it to a reader of that language, and the facets are the same on every
+// page of one search.
+func (h *Handler) renderFragments(r *http.Request, rq *request, p *librarySearchPage, query url.Values) error {
+	version, err := h.app.LibraryVersion(r.Context())
+	if err != nil {
+		return err
+	}
+	for i := range p.Items {
+		it := &p.Items[i]
+		if it.HTML, err = h.lib.fragments.get(version, "item\x00"+rq.lang+"\x00"+it.ID, func() (template.HTML, error) {
+			return h.fragment(rq, "library_search", "library_item", it)
+		}); err != nil {
+			return err
+		}
+	}
+	p.FacetsHTML, err = h.lib.fragments.get(version, "facets\x00"+rq.lang+"\x00"+query.Encode(), func() (template.HTML, error) {
+		return h.fragment(rq, "library_search", "library_facets", p)
+	})
+	return err
+}
+
+// itemView lays out one result for the reader.
+func (h *Handler) itemView(rq *request, it app.LibraryItem) libraryItemView {
+	v := libraryItemView{ID: it.ID, Href: h.path(rq, "/cases/"+it.ID), Title: it.Title, Summary: shorten(it.Summary, listSummary), Lang: it.Language,
+		WSIS: strings.Join(it.WSIS, ", ")}
+	if primaryLang(it.Language) != rq.lang {
+		v.OtherLang = rq.L.LanguageName(it.Language)
+	}
+	names := make([]string, 0, len(it.Countries))
+	for _, c := range it.Countries {
+		names = append(names, domain.CountryName(c, rq.lang))
+	}
+	v.Countries = strings.Join(names, " · ")
+	if it.Year > 0 {
+		v.Year = strconv.Itoa(it.Year)
+	}
+	return v
+}
+
+// facetGroup builds one facet of the filter form: the values with cases,
+// most frequent first, the first few unless all is set, and every
+// selected value.
+func (h *Handler) facetGroup(rq *request, facet string, values []app.LibraryFacet, selected []string, all bool, moreHref string) facetGroup {
+	g := facetGroup{Name: facet, Legend: rq.T(facetKeys[facet])}
+	shown := 0
+	for i, v := range values {
+		checked := slices.Contains(selected, v.Value)
+		if !all && shown >= shownFacetValues && !checked {
+			continue
+		}
+		shown++
+		g.Options = append(g.Options, facetOption{ID: "f-" + facet + "-" + strconv.Itoa(i), Value: v.Value,
+			Label: facetOptionLabel(facet, v), Count: rq.L.FormatInt(int64(v.Count)), Checked: checked})
+	}
+	if hidden := len(values) - shown; hidden > 0 {
+		g.More = moreHref
+		g.MoreText = rq.L.Tn("library.facet.more", len(values), map[string]any{"Count": rq.L.FormatInt(int64(len(values))), "Facet": g.Legend})
+	}
+	return g
+}
+
+// facetOptionLabel shows the codes readers cite (C7, SDG 8, ISIC C)
+// beside their titles.
+func facetOptionLabel(facet string, v app.LibraryFacet) string {
+	switch facet {
+	case search.FacetWSIS, search.FacetSector:
+		if v.Label != v.Value {
+			return v.Value + " · " + v.Label
+		}
+	case search.FacetSDG:
+		if v.Label != v.Value {
+			return v.Value + ". " + v.Label
+		}
+	}
+	return v.Label
+}
+
+// pager links the pages around the current one, the first and the last.
+func (h *Handler) pager(rq *request, path string, base url.Values, page, perPage, total int) pager {
+	pages := min((total+perPage-1)/perPage, search.MaxResults/perPage)
+	if pages <= 1 {
+		return pager{}
+	}
+	href := func(n int) string {
+		if n == 1 {
+			return hrefWith(path, base)
+		}
+		return hrefWith(path, withParam(base, "page", strconv.Itoa(n)))
+	}
+	p := pager{Text: rq.T("library.page_of", map[string]any{"Page": rq.L.FormatInt(int64(page)), "Pages": rq.L.FormatInt(int64(pages))})}
+	if page > 1 {
+		p.Prev = href(min(page-1, pages))
+	}
+	if page < pages {
+		p.Next = href(page + 1)
+	}
+	last := 0
+	for n := 1; n <= pages; n++ {
+		if n != 1 && n != pages && (n < page-2 || n > page+2) {
+			continue
+		}
+		p.Pages = append(p.Pages, pageLink{N: n, Href: href(n), Current: n == page, Gap: last != 0 && n != last+1})
+		last = n
+	}
+	return p
+}
+
+// listSummary is how much of a summary a result shows: enough to judge
+// it, little enough that a page of results stays light.
+const listSummary = 280
+
+// shorten cuts a text to at most n characters, at a space if there is one
+// near the end, with an ellipsis.
+func shorten(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := n
+	for i := n; i > n*3/4; i-- {
+		if r[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRight(string(r[:cut]), " ,.;:،、，") + "…"
+}
