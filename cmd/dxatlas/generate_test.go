@@ -16,7 +16,6 @@ import (
 	"github.com/dxatlas/dxatlas/internal/search"
 	"github.com/dxatlas/dxatlas/internal/search/synth"
 	"github.com/dxatlas/dxatlas/internal/store"
-	"github.com/dxatlas/dxatlas/internal/store/storetest"
 )
 
 // openApp opens the database a command line test uses, as the commands do.
@@ -37,12 +36,8 @@ func openApp(t *testing.T, args []string) *app.App {
 }
 
 func TestDemoGenerate(t *testing.T) {
-	dbs := map[string][]string{"sqlite": {"--data", t.TempDir()}}
-	if os.Getenv(storetest.EnvPostgres) != "" {
-		dbs["postgres"] = []string{"--database", storetest.PostgresURL(t)}
-	}
 	const seed = 5
-	for name, args := range dbs {
+	for name, args := range dbArgs(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			c := cli{t: t, args: args}

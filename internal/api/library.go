@@ -155,6 +155,14 @@ func notModified(w http.ResponseWriter, r *http.Request, etag string) bool {
 	return false
 }
 
+// uncached takes back the caching headers notModified set, for an
+// answer that turned out to be an error.
+func uncached(w http.ResponseWriter, err error) error {
+	w.Header().Del("ETag")
+	w.Header().Set("Cache-Control", "no-store")
+	return err
+}
+
 // libraryList is one page of the library.
 type libraryList struct {
 	Total   int                           `json:"total"`
@@ -192,7 +200,7 @@ func (s *server) listLibraryCases(w http.ResponseWriter, r *http.Request, rc *re
 	}
 	p, err := s.app.SearchLibrary(r.Context(), q)
 	if err != nil {
-		return err
+		return uncached(w, err)
 	}
 	out := libraryList{Total: p.Total, Page: p.Page, PerPage: p.PerPage, Items: p.Items, Facets: p.Facets,
 		AnyWord: p.AnyWord, Concepts: []libraryConcept{}}
@@ -254,9 +262,7 @@ func (s *server) getLibraryCase(w http.ResponseWriter, r *http.Request, rc *reqC
 	}
 	p, err := s.app.PublicCase(r.Context(), r.PathValue("id"))
 	if err != nil {
-		w.Header().Del("ETag")
-		w.Header().Set("Cache-Control", "no-store")
-		return err
+		return uncached(w, err)
 	}
 	out := publicCase{LibraryRecord: s.app.LibraryRecordOf(p, q.Lang), CallTitle: p.CallTitle, Attachments: []publicAttachment{}}
 	if out.CallTitle == nil {
@@ -321,12 +327,12 @@ func (s *server) getLibraryStats(w http.ResponseWriter, r *http.Request, rc *req
 	}
 	facets, err := s.app.LibraryStats(r.Context(), q.Filters, q.Lang)
 	if err != nil {
-		return err
+		return uncached(w, err)
 	}
 	// The total, with no facet counted and no case listed.
 	p, err := s.app.SearchLibrary(r.Context(), search.Query{Filters: q.Filters, Lang: q.Lang, PerPage: 1, Facets: []string{}})
 	if err != nil {
-		return err
+		return uncached(w, err)
 	}
 	return writeJSON(w, http.StatusOK, libraryStats{Total: p.Total, Facets: nonNilFacets(facets)})
 }

@@ -419,9 +419,12 @@ func TestLibraryCaseAPI(t *testing.T) {
 		if _, err := e.app.Unpublish(ctx, &sec, fiji, "takedown request"); err != nil {
 			t.Fatal(err)
 		}
-		p := e.do(t, "GET", "/api/v1/library/cases/"+fiji+"?lang=fr", header("If-None-Match", etag)).want(t, http.StatusGone).problem(t)
-		if p.Status != http.StatusGone || p.Detail == "" {
+		gone := e.do(t, "GET", "/api/v1/library/cases/"+fiji+"?lang=fr", header("If-None-Match", etag)).want(t, http.StatusGone)
+		if p := gone.problem(t); p.Status != http.StatusGone || p.Detail == "" {
 			t.Errorf("problem %+v", p)
+		}
+		if gone.header.Get("ETag") != "" || gone.header.Get("Cache-Control") != "no-store" {
+			t.Errorf("a tombstone is cached: ETag %q, Cache-Control %q", gone.header.Get("ETag"), gone.header.Get("Cache-Control"))
 		}
 	})
 }

@@ -148,6 +148,7 @@ type analyzer struct {
 	cache  [nPipelines]map[string]string // word → term; "" for a stop word
 	cached int
 	limit  int
+	counts [nFields]map[string]int // encode's term counts, reused
 	one    [1]*analysis.Token
 	tok    analysis.Token
 }

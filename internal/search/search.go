@@ -236,6 +236,7 @@ type scratch struct {
 	stamp   []uint32  // the last word that scored it
 	contrib []float32 // what that word added
 	touched []uint32  // ordinals with a non-zero mask
+	bits    [nDense][]uint64
 	clock   uint32
 	a       *analyzer
 }
@@ -561,10 +562,10 @@ func (r *run) selectMatches(pos []position, spans []span) {
 	words := (r.st.n() + 63) / 64
 	var filterBits []uint64
 	if r.filters != nil {
-		filterBits = denseOf(r.filterAll(), words)
+		filterBits = r.sc.dense(denseFilters, words, r.filterAll())
 	}
 	for _, test := range []func(uint32) bool{every, some} {
-		text := make([]uint64, words)
+		text := r.sc.dense(denseText, words, nil)
 		found := false
 		for _, ord := range r.sc.touched {
 			if !test(r.sc.mask[ord]) || live[ord>>6]&(1<<(ord&63)) == 0 {
@@ -587,14 +588,27 @@ func (r *run) selectMatches(pos []position, spans []span) {
 	r.finish()
 }
 
-func denseOf(bm *roaring.Bitmap, words int) []uint64 {
-	out := make([]uint64, words)
-	if bm == nil {
-		return out
+// Dense bit sets a query uses, kept in its scratch.
+const (
+	denseText = iota
+	denseFilters
+	denseResults
+	nDense
+)
+
+// dense returns the scratch's bit set i with words words, holding bm (or
+// empty if bm is nil). A roaring bitmap made from it with FromDense
+// without copying must not outlive the query.
+func (sc *scratch) dense(i, words int, bm *roaring.Bitmap) []uint64 {
+	if cap(sc.bits[i]) < words {
+		sc.bits[i] = make([]uint64, words)
 	}
-	d := bm.ToDense()
-	copy(out, d)
-	return out
+	b := sc.bits[i][:words]
+	clear(b)
+	if bm != nil {
+		bm.WriteDenseTo(b)
+	}
+	return b
 }
 
 // filterAll is the intersection of the filters (nil without filters).
@@ -620,7 +634,7 @@ func (r *run) finish() {
 		r.all = r.text
 	}
 	r.total = int(r.all.GetCardinality())
-	r.allBits = denseOf(r.all, (r.st.n()+63)/64)
+	r.allBits = r.sc.dense(denseResults, (r.st.n()+63)/64, r.all)
 }
 
 // top returns the first k results in the query's order.

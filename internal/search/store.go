@@ -52,9 +52,12 @@ func (a *analyzer) encode(d Doc) (row, error) {
 	r := row{id: d.ID, call: d.Call, language: d.Language, published: d.PublishedAt.UTC().Truncate(time.Millisecond)}
 	texts := map[string]Text{d.Language: {Title: d.Title, Summary: d.Summary}}
 	titles := map[string]string{d.Language: oneLine(d.Title)}
-	var counts [nFields]map[string]int
+	counts := &a.counts
 	for i := range counts {
-		counts[i] = make(map[string]int)
+		if counts[i] == nil {
+			counts[i] = make(map[string]int, 512)
+		}
+		clear(counts[i])
 	}
 	add := func(lang string, t Text) {
 		a.termCounts(lang, t.Title, counts[fieldTitle])
@@ -411,13 +414,36 @@ func Load(ctx context.Context, db *store.DB, ids []string) (map[string]Stored, e
 	return out, nil
 }
 
-// decodeFacets reads what encodeFacets wrote.
+// decodeFacets reads what encodeFacets wrote, grouped by facet. The
+// values share the encoded string's memory and one backing array, so that
+// a page of results costs few allocations.
 func decodeFacets(s string) map[string][]string {
+	fields := strings.Fields(s)
 	out := make(map[string][]string)
-	for _, fv := range strings.Fields(s) {
-		if f, v, ok := strings.Cut(fv, ":"); ok {
-			out[f] = append(out[f], v)
+	values := make([]string, 0, len(fields))
+	flush := func(facet string, start int) {
+		run := values[start:len(values):len(values)]
+		if prev, ok := out[facet]; ok {
+			run = append(prev[:len(prev):len(prev)], run...) // not grouped: copy
 		}
+		out[facet] = run
+	}
+	start, facet := 0, ""
+	for _, fv := range fields {
+		f, v, ok := strings.Cut(fv, ":")
+		if !ok {
+			continue
+		}
+		if f != facet {
+			if facet != "" {
+				flush(facet, start)
+			}
+			facet, start = f, len(values)
+		}
+		values = append(values, v)
+	}
+	if facet != "" {
+		flush(facet, start)
 	}
 	return out
 }

@@ -271,3 +271,18 @@ func TestPostingEncoding(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeFacets(t *testing.T) {
+	got := decodeFacets("sdg:8 sdg:9 wsis:C7 sdg:17 bad")
+	want := map[string][]string{"sdg": {"8", "9", "17"}, "wsis": {"C7"}}
+	if !maps.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("decodeFacets = %v, want %v", got, want)
+	}
+	enc, err := encodeFacets(map[string][]string{"wsis": {"C7", "C4"}, "sdg": {"8"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := decodeFacets(enc); !maps.EqualFunc(got, map[string][]string{"wsis": {"C7", "C4"}, "sdg": {"8"}}, slices.Equal) {
+		t.Errorf("round trip of %q = %v", enc, got)
+	}
+}

@@ -425,7 +425,18 @@ func countWords(s string) int {
 	n, in := 0, false
 	for _, r := range s {
 		switch {
-		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
+		case r < utf8.RuneSelf:
+			switch {
+			case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9':
+				if !in {
+					n++
+				}
+				in = true
+			case strings.ContainsRune("'.,:;", r):
+			default:
+				in = false
+			}
+		case r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
 			n++
 			in = false
 		case unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r):
