@@ -484,54 +484,10 @@ func (g *generator) insert(ctx context.Context, tx *store.DB, r synth.Record, ca
 		SubmittedAt: &submitted, PublishedAt: &published, CreatedAt: created, UpdatedAt: published,
 		Title: r.Case.Title, Language: r.Case.Language, OrgName: r.Case.Organisation.Name,
 	}
-	if err := tx.CreateCase(ctx, &c, g.tags(&r.Case)); err != nil {
+	if err := tx.CreateCase(ctx, &c, g.a.Tags(&r.Case)); err != nil {
 		return err
 	}
 	return tx.AddCaseVersion(ctx, store.CaseVersion{CaseID: r.ID, Version: 1, Doc: doc, SubmittedAt: submitted, SubmittedBy: g.owner.ID})
-}
-
-// tags derives a case's facet values as the platform does when a case is
-// saved: from its countries (regions, sub-regions, groups in force today)
-// and its codes.
-func (g *generator) tags(c *domain.Case) []store.Tag {
-	var out []store.Tag
-	add := func(facet, v string) {
-		t := store.Tag{Facet: facet, Value: v}
-		if v != "" && !slices.Contains(out, t) {
-			out = append(out, t)
-		}
-	}
-	now := g.a.Now()
-	for _, cc := range c.Countries {
-		add("country", cc)
-		if k, ok := domain.CountryByCode(cc); ok {
-			add("region", k.Region)
-			add("subregion", k.SubRegion)
-		}
-		for _, grp := range g.a.Groups.Groups(cc, now) {
-			add("group", grp)
-		}
-	}
-	add("wsis", c.WSIS.Primary)
-	for _, w := range c.WSIS.Secondary {
-		add("wsis", w)
-	}
-	for _, t := range c.Technologies {
-		add("technology", t)
-	}
-	add("sector", c.Sector)
-	for _, goal := range c.SDGs.Goals {
-		add("sdg", strconv.Itoa(goal))
-	}
-	for _, t := range c.SDGs.Targets {
-		add("target", t)
-	}
-	add("size", c.SME.SizeClass)
-	add("language", c.Language)
-	if len(c.Period.Start) >= 4 {
-		add("year", c.Period.Start[:4])
-	}
-	return out
 }
 
 // call returns the call of a generated case, creating it the first time:

@@ -56,6 +56,10 @@ func (a *App) tags(c *domain.Case) []store.Tag {
 	return out
 }
 
+// Tags is the facet derivation for programs that write cases in bulk
+// (the synthetic-data generator), so they tag exactly as a save does.
+func (a *App) Tags(c *domain.Case) []store.Tag { return a.tags(c) }
+
 // localText picks the text in lang, else English, else any.
 func localText(t store.LocalText, lang string) string {
 	if s := t[lang]; s != "" {
