@@ -215,28 +215,22 @@ func (r *run) countOver(base *roaring.Bitmap, facets []string, counts map[string
 		}
 		return
 	}
-	wanted := make([]bool, len(fx.names))
-	for _, f := range stored {
-		for _, id := range fx.ids[f] {
-			wanted[id] = true
-		}
-	}
-	byID := make([]int, len(fx.names))
+	// Counting every value is cheaper than testing which are wanted.
+	byID := make([]int32, len(fx.names))
 	it := base.ManyIterator()
 	var buf [256]uint32
 	for m := it.NextMany(buf[:]); m > 0; m = it.NextMany(buf[:]) {
 		for _, ord := range buf[:m] {
 			for _, id := range fx.vals[fx.off[ord]:fx.off[ord+1]] {
-				if wanted[id] {
-					byID[id]++
-				}
+				byID[id]++
 			}
 		}
 	}
-	for id, c := range byID {
-		if c > 0 {
-			n := fx.names[id]
-			counts[n.facet][n.value] += c
+	for _, f := range stored {
+		for v, id := range fx.ids[f] {
+			if c := byID[id]; c > 0 {
+				counts[f][v] += int(c)
+			}
 		}
 	}
 }

@@ -110,7 +110,7 @@ func (ix *Index) Search(q Query) Result {
 			for _, ord := range ords[from:] {
 				h := Hit{ID: ix.st.ids[ord]}
 				if run.scored && q.Sort == SortRelevance {
-					h.Score = float64(run.sc.score[ord])
+					h.Score = float64(run.relevance(ord))
 				}
 				res.Hits = append(res.Hits, h)
 			}
@@ -216,17 +216,18 @@ func parseQuery(q string) (positive string, negative []string) {
 // run is one query's evaluation: the cases matching the text (before
 // filters) and the final results.
 type run struct {
-	st       *state
-	ix       *Index
-	sc       *scratch
-	text     *roaring.Bitmap // live cases matching the text, before filters
-	filters  map[string]*roaring.Bitmap
-	all      *roaring.Bitmap // text ∧ every filter
-	allBits  []uint64
-	total    int
-	scored   bool // there was a text query
-	anyWord  bool
-	concepts []Concept
+	st        *state
+	ix        *Index
+	sc        *scratch
+	text      *roaring.Bitmap // live cases matching the text, before filters
+	filters   map[string]*roaring.Bitmap
+	all       *roaring.Bitmap // text ∧ every filter
+	allBits   []uint64
+	total     int
+	scored    bool  // there was a text query
+	readerBit uint8 // the reader's language among langs
+	anyWord   bool
+	concepts  []Concept
 }
 
 // scratch holds per-query arrays indexed by ordinal; they are pooled.
@@ -335,7 +336,7 @@ func (ix *Index) run(q Query) *run {
 	softenMissingBigrams(pos, words)
 	r.score(pos, words, spans)
 	r.markExcluded(excluded)
-	r.favourReaderLanguage(q.Lang)
+	r.readerBit = readerBit(q.Lang)
 	r.selectMatches(pos, spans)
 	return r
 }
@@ -489,21 +490,22 @@ func (r *run) scoreTerm(id uint32, idfT float32, bit, clk uint32) {
 // equally good matches, the one the reader can read comes first.
 const readerBoost = 1.15
 
-func (r *run) favourReaderLanguage(lang string) {
-	if lang == "" {
-		return
+// readerBit is the langs bit of a reader's language, 0 for a language
+// without one.
+func readerBit(lang string) uint8 {
+	if li := slices.Index(sortLangs[:], baseLanguage(lang)); lang != "" && li >= 0 {
+		return 1 << li
 	}
-	b := baseLanguage(lang)
-	li := slices.Index(sortLangs[:], b)
-	if li < 0 {
-		return
+	return 0
+}
+
+// relevance is a case's score as the reader's language weighs it.
+func (r *run) relevance(ord uint32) float32 {
+	s := r.sc.score[ord]
+	if r.st.langs[ord]&r.readerBit != 0 {
+		s *= readerBoost
 	}
-	bit := uint8(1) << li
-	for _, ord := range r.sc.touched {
-		if r.st.langs[ord]&bit != 0 {
-			r.sc.score[ord] *= readerBoost
-		}
-	}
+	return s
 }
 
 // markExcluded flags the cases containing an excluded word.
@@ -651,10 +653,9 @@ func (r *run) top(q Query, k int) []uint32 {
 	)
 	switch {
 	case q.Sort == SortRelevance && r.scored:
-		score := r.sc.score
 		less = func(a, b uint32) bool {
-			if score[a] != score[b] {
-				return score[a] > score[b]
+			if sa, sb := r.relevance(a), r.relevance(b); sa != sb {
+				return sa > sb
 			}
 			return st.newerFirst(a, b) < 0
 		}
