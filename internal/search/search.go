@@ -20,9 +20,15 @@ import (
 // index keeps no word positions, so a quoted phrase matches its words
 // anywhere. A run of words that names a concept (see concepts.txt) is
 // also satisfied by the cases tagged with that concept, which rank first.
+// Not required: a word that is a stop word in one of the Latin-script
+// languages ("de", "en", "sur"), since cases in that language do not
+// index it, and a Chinese bigram no case holds beside others that exist
+// (it straddles a word boundary). Only the first 24 words count.
 //
 // Filters maps facet names to values: a case must have one of the values
-// of every facet given (OR within a facet, AND across facets).
+// of every facet given (OR within a facet, AND across facets). Codes are
+// matched in their canonical case ("ke" finds KE); a facet or value the
+// library does not have matches nothing.
 type Query struct {
 	Q string
 	// Lang is the reader's language: titles are sorted in its collation,
