@@ -119,14 +119,12 @@ func field(path, key string, args map[string]any) domain.FieldError {
 }
 
 var (
-	errNotFound     = fail(KindNotFound, "error.not_found")
-	errForbidden    = fail(KindForbidden, "error.forbidden")
-	errUnauth       = fail(KindUnauthenticated, "error.unauthenticated")
-	errDeadline     = fail(KindConflict, "error.deadline_passed")
-	errWrongState   = fail(KindConflict, "error.wrong_state")
-	errCallNotOpen  = fail(KindConflict, "error.call_not_open")
-	errNotVerified  = fail(KindForbidden, "error.not_verified")
-	errTooManyFiles = fail(KindConflict, "error.too_many_attachments")
+	errNotFound    = fail(KindNotFound, "error.not_found")
+	errForbidden   = fail(KindForbidden, "error.forbidden")
+	errUnauth      = fail(KindUnauthenticated, "error.unauthenticated")
+	errDeadline    = fail(KindConflict, "error.deadline_passed")
+	errWrongState  = fail(KindConflict, "error.wrong_state")
+	errNotVerified = fail(KindForbidden, "error.not_verified")
 )
 
 // AsError returns the *Error in err's chain, or nil.
