@@ -113,6 +113,11 @@ type libraryState struct {
 	docs      map[string]search.Stored
 	facetSeq  int64
 	facets    map[string]libraryFacets // by facetKey
+	// labels keeps the label of each facet value the index has counted,
+	// by language, facet and value (a set bounded by the vocabularies,
+	// the countries and the years; calls, which can be renamed, are
+	// labelled afresh).
+	labels sync.Map
 }
 
 // libraryFacets are a query's labelled facet counts and the concepts it
@@ -123,8 +128,9 @@ type libraryFacets struct {
 	concepts []LibraryFacet
 }
 
-// maxCachedFacets bounds the cache of facet counts.
-const maxCachedFacets = 128
+// maxCachedFacets bounds the cache of facet counts (an entry is a few
+// kilobytes to a few tens: the labels are shared, see countedLabel).
+const maxCachedFacets = 512
 
 // facetKey identifies what a query's facet counts depend on: the text,
 // the filters, the facets counted and the language of the labels.
@@ -159,8 +165,14 @@ func (st *libraryState) cachedFacets(seq int64, key string) (libraryFacets, bool
 func (st *libraryState) keepFacets(seq int64, key string, f libraryFacets) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.facetSeq != seq || st.facets == nil || len(st.facets) >= maxCachedFacets {
+	if st.facetSeq != seq || st.facets == nil {
 		st.facetSeq, st.facets = seq, make(map[string]libraryFacets)
+	}
+	for k := range st.facets { // when full, an arbitrary entry makes room
+		if len(st.facets) < maxCachedFacets {
+			break
+		}
+		delete(st.facets, k)
 	}
 	st.facets[key] = f
 }
@@ -600,11 +612,25 @@ func (a *App) labelFacets(L *i18n.L, calls map[string]store.Call, counts map[str
 	for f, vs := range counts {
 		list := make([]LibraryFacet, len(vs))
 		for i, v := range vs {
-			list[i] = LibraryFacet{Value: v.Value, Label: facetLabel(L, calls, f, v.Value), Count: v.Count}
+			list[i] = LibraryFacet{Value: v.Value, Label: a.countedLabel(L, calls, f, v.Value), Count: v.Count}
 		}
 		out[f] = list
 	}
 	return out
+}
+
+// countedLabel is facetLabel for a value the index counted, remembered.
+func (a *App) countedLabel(L *i18n.L, calls map[string]store.Call, facet, value string) string {
+	if facet == search.FacetCall {
+		return facetLabel(L, calls, facet, value)
+	}
+	key := L.Lang() + "\x00" + facet + "\x00" + value
+	if s, ok := a.library.labels.Load(key); ok {
+		return s.(string)
+	}
+	s := facetLabel(L, calls, facet, value)
+	a.library.labels.Store(key, s)
+	return s
 }
 
 // vocabOf is the catalogue vocabulary that labels each facet's codes.

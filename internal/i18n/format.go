@@ -167,7 +167,50 @@ func (l *L) FormatNumber(n float64, decimals int) string {
 
 // FormatInt writes an integer with the language's digit grouping.
 func (l *L) FormatInt(n int64) string {
+	if n >= 0 && l.group != "" {
+		return l.groupDigits(strconv.FormatInt(n, 10))
+	}
 	return l.fixGrouping(l.printer.Sprint(number.Decimal(n)))
+}
+
+// groupSeparator is the separator the language's printer puts between
+// groups of three digits, or "" if its digits are not ASCII or it groups
+// otherwise (then FormatInt always asks the printer).
+func groupSeparator(l *L) string {
+	rest, ok := strings.CutPrefix(l.printer.Sprint(number.Decimal(1000000)), "1")
+	if !ok || len(rest) < 8 || (len(rest)-6)%2 != 0 {
+		return ""
+	}
+	sep := rest[:(len(rest)-6)/2]
+	if rest != sep+"000"+sep+"000" {
+		return ""
+	}
+	return sep
+}
+
+// groupDigits inserts the group separator into ASCII digits, as the
+// printer does but without its cost (a page formats a hundred counts),
+// keeping CLDR's minimum grouping digits (see fixGrouping).
+func (l *L) groupDigits(d string) string {
+	minDigits := 4
+	if l.lang == "es" {
+		minDigits = 5
+	}
+	if len(d) < minDigits {
+		return d
+	}
+	var b strings.Builder
+	b.Grow(len(d) + len(d)/3*len(l.group))
+	first := len(d) % 3
+	if first == 0 {
+		first = 3
+	}
+	b.WriteString(d[:first])
+	for i := first; i < len(d); i += 3 {
+		b.WriteString(l.group)
+		b.WriteString(d[i : i+3])
+	}
+	return b.String()
 }
 
 // fixGrouping applies CLDR's minimum grouping digits, which

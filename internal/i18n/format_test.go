@@ -2,6 +2,8 @@ package i18n
 
 import (
 	"math"
+
+	"golang.org/x/text/number"
 	"strings"
 	"testing"
 	"time"
@@ -171,5 +173,24 @@ func TestArabicDigits(t *testing.T) {
 		L.FormatDateTime(time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC), nil) + L.FormatMonth(2026, time.December)
 	if strings.ContainsAny(out, "٠١٢٣٤٥٦٧٨٩٫٬") {
 		t.Errorf("Arabic-Indic digits or separators in %q", out)
+	}
+}
+
+// TestFormatIntFastPath: the fast path of FormatInt writes exactly what
+// the language's number printer writes, for every language and size.
+func TestFormatIntFastPath(t *testing.T) {
+	c := mustNew(t)
+	for _, lang := range Langs {
+		L := c.Localizer(lang)
+		if L.group == "" {
+			t.Errorf("%s: no fast path (group separator not found)", lang)
+			continue
+		}
+		for _, n := range []int64{0, 7, 42, 999, 1000, 1234, 9999, 10000, 12345, 99999, 100000, 123456, 1000000, 7654321, 1 << 40, math.MaxInt64} {
+			want := L.fixGrouping(L.printer.Sprint(number.Decimal(n)))
+			if got := L.FormatInt(n); got != want {
+				t.Errorf("%s: FormatInt(%d) = %q, printer %q", lang, n, got, want)
+			}
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -21,10 +22,15 @@ type L struct {
 	src     *i18n.Localizer // English only
 	printer *message.Printer
 	names   display.Namer
+	// plain keeps the texts asked for without data: a page asks for the
+	// same labels thousands of times a second, and rendering a message
+	// through go-i18n costs microseconds each time.
+	plain sync.Map // key → string
+	group string   // digit group separator, for FormatInt's fast path
 }
 
 func newL(c *Catalog, lang string) *L {
-	return &L{
+	l := &L{
 		lang:    lang,
 		cat:     c,
 		loc:     i18n.NewLocalizer(c.bundle, lang),
@@ -32,6 +38,8 @@ func newL(c *Catalog, lang string) *L {
 		printer: message.NewPrinter(numberTag(lang)),
 		names:   display.Tags(language.Make(lang)),
 	}
+	l.group = groupSeparator(l)
+	return l
 }
 
 // Lang returns the language code, e.g. "ar".
@@ -51,10 +59,17 @@ func (l *L) Dir() string {
 // the plural form. A key this language lacks gives the English text, and a
 // key missing in English too gives the key itself.
 func (l *L) T(key string, args ...any) string {
-	var data any
-	if len(args) > 0 {
-		data = args[0]
+	if len(args) == 0 {
+		if s, ok := l.plain.Load(key); ok {
+			return s.(string)
+		}
+		s := l.localize(key, nil, 0, false)
+		if s != key { // only catalogue keys, so the memo stays bounded
+			l.plain.Store(key, s)
+		}
+		return s
 	}
+	data := args[0]
 	n, ok := countOf(data)
 	return l.localize(key, data, n, ok)
 }

@@ -2,10 +2,8 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
-	"html/template"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -14,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/dxatlas/dxatlas/internal/app"
 	"github.com/dxatlas/dxatlas/internal/search"
@@ -30,9 +30,8 @@ import (
 // libraryWeb is the library pages' state: the page cache and the build
 // fingerprint that ETags include.
 type libraryWeb struct {
-	build     string
-	cache     pageCache
-	fragments fragmentCache
+	build string
+	cache pageCache
 }
 
 // newLibraryWeb fingerprints the build: the templates, the static files
@@ -60,8 +59,7 @@ func newLibraryWeb(h *Handler) *libraryWeb {
 			}
 		}
 	}
-	return &libraryWeb{build: hex.EncodeToString(sum.Sum(nil)[:8]), cache: pageCache{max: 1000, maxBytes: 16 << 20},
-		fragments: fragmentCache{max: 2000}}
+	return &libraryWeb{build: hex.EncodeToString(sum.Sum(nil)[:8]), cache: pageCache{max: 1000, maxBytes: 16 << 20}}
 }
 
 // cachedPage is a rendered public page, kept compressed and plain.
@@ -116,50 +114,6 @@ func (c *pageCache) put(version, key string, p *cachedPage) {
 	}
 	c.pages[key] = p
 	c.bytes += size
-}
-
-// fragmentCache holds rendered parts of pages that many pages share —
-// a case as a list shows it to readers of one language, the facets of
-// one search — for one library version. Rendering them once is what
-// keeps an uncached page of results cheap.
-type fragmentCache struct {
-	mu      sync.Mutex
-	version string
-	parts   map[string]template.HTML
-	max     int
-}
-
-// get returns the fragment under key, rendering it with render if the
-// cache lacks it.
-func (c *fragmentCache) get(version, key string, render func() (template.HTML, error)) (template.HTML, error) {
-	c.mu.Lock()
-	if c.version == version {
-		if f, ok := c.parts[key]; ok {
-			c.mu.Unlock()
-			return f, nil
-		}
-	}
-	c.mu.Unlock()
-	f, err := render()
-	if err != nil {
-		return "", err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version != version || len(c.parts) >= c.max {
-		c.version, c.parts = version, make(map[string]template.HTML)
-	}
-	c.parts[key] = f
-	return f, nil
-}
-
-// fragment renders one template of a page's files, for the cache.
-func (h *Handler) fragment(rq *request, page, block string, data any) (template.HTML, error) {
-	var buf bytes.Buffer
-	if err := h.tmpl.executeBlock(&buf, page, block, rq, data); err != nil {
-		return "", err
-	}
-	return template.HTML(buf.String()), nil // rendered by html/template, escaped
 }
 
 // publicPage is a page built by a library handler.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/dxatlas/dxatlas/internal/app"
 	"github.com/dxatlas/dxatlas/internal/domain"
@@ -17,9 +18,10 @@ import (
 // counts, and a page of results.
 type librarySearchPage struct {
 	basePage
-	// FacetsHTML is the filter form's facets, rendered once per search
-	// (library_facets); empty, the page renders them itself.
+	// FacetsHTML and ItemsHTML are the filter form's facets and the
+	// results, written by renderFacets and renderItems.
 	FacetsHTML template.HTML
+	ItemsHTML  template.HTML
 	Action     string // the form's target: this page
 	Q          string
 	Sorts      []option
@@ -40,9 +42,6 @@ type librarySearchPage struct {
 
 // libraryItemView is one result.
 type libraryItemView struct {
-	// HTML is the item rendered once per language (library_item);
-	// empty, the page renders it itself.
-	HTML            template.HTML
 	ID, Href        string
 	Title, Summary  string
 	Lang            string // language of title and summary
@@ -108,6 +107,12 @@ func libraryQuery(rq *request, q url.Values, perPage int) search.Query {
 
 func (h *Handler) librarySearch(w http.ResponseWriter, r *http.Request, rq *request) error {
 	return h.servePublic(w, r, rq.personal(), func() (publicPage, error) {
+		select {
+		case h.searches <- struct{}{}:
+			defer func() { <-h.searches }()
+		case <-r.Context().Done():
+			return publicPage{}, r.Context().Err()
+		}
 		p, err := h.librarySearchData(r, rq)
 		if err != nil {
 			return publicPage{}, err
@@ -180,33 +185,9 @@ func (h *Handler) librarySearchData(r *http.Request, rq *request) (*librarySearc
 		}
 	}
 	p.Pager = h.pager(rq, self, base, res.Page, res.PerPage, res.Total)
-	if err := h.renderFragments(r, rq, p, withParam(base, "all", all)); err != nil {
-		return nil, err
-	}
+	p.ItemsHTML = renderItems(p.Items)
+	p.FacetsHTML = renderFacets(rq, p.Facets)
 	return p, nil
-}
-
-// renderFragments renders the page's results and facets from the cache
-// of fragments: a case's list item is the same on every page that shows
-// it to a reader of that language, and the facets are the same on every
-// page of one search.
-func (h *Handler) renderFragments(r *http.Request, rq *request, p *librarySearchPage, query url.Values) error {
-	version, err := h.app.LibraryVersion(r.Context())
-	if err != nil {
-		return err
-	}
-	for i := range p.Items {
-		it := &p.Items[i]
-		if it.HTML, err = h.lib.fragments.get(version, "item\x00"+rq.lang+"\x00"+it.ID, func() (template.HTML, error) {
-			return h.fragment(rq, "library_search", "library_item", it)
-		}); err != nil {
-			return err
-		}
-	}
-	p.FacetsHTML, err = h.lib.fragments.get(version, "facets\x00"+rq.lang+"\x00"+query.Encode(), func() (template.HTML, error) {
-		return h.fragment(rq, "library_search", "library_facets", p)
-	})
-	return err
 }
 
 // itemView lays out one result for the reader.
@@ -300,12 +281,27 @@ func (h *Handler) pager(rq *request, path string, base url.Values, page, perPage
 const listSummary = 280
 
 // shorten cuts a text to at most n characters, at a space if there is one
-// near the end, with an ellipsis.
+// near the end, with an ellipsis; runs of white space become one space.
+// It reads only as much of s as it keeps: summaries can be long.
 func shorten(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	r := []rune(s)
+	r := make([]rune, 0, n+1)
+	space := false
+	for _, c := range s {
+		if unicode.IsSpace(c) {
+			space = len(r) > 0
+			continue
+		}
+		if space {
+			r = append(r, ' ')
+			space = false
+		}
+		if len(r) > n {
+			break
+		}
+		r = append(r, c)
+	}
 	if len(r) <= n {
-		return s
+		return string(r)
 	}
 	cut := n
 	for i := n; i > n*3/4; i-- {

@@ -8,7 +8,6 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -16,8 +15,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/dxatlas/dxatlas/internal/app"
 	"github.com/dxatlas/dxatlas/internal/i18n"
@@ -49,7 +51,17 @@ type Handler struct {
 	cop    *http.CrossOriginProtection
 	gzips  sync.Pool // *gzip.Writer, reused across responses
 	lib    *libraryWeb
+	// searches bounds the library searches rendered at once (pages not
+	// in the page cache): beyond a few per core they only wait for a core
+	// while holding scratch memory sized to the library.
+	searches chan struct{}
 }
+
+// pageGzipLevel is how hard rendered pages are compressed. Compressing is
+// a large part of an uncached page's cost; klauspost/compress at this
+// level is several times faster than compress/gzip's default and its
+// pages are nearly as small (docs/library-benchmarks.md).
+const pageGzipLevel = gzip.BestSpeed
 
 // Body limits: forms are small; uploads carry one file of at most
 // app.MaxAttachmentSize plus the multipart envelope.
@@ -61,9 +73,10 @@ const (
 // New builds the handler: it parses every template and compresses the
 // static files once, so that a defect in either fails at start-up.
 func New(a *app.App, opts Options) (*Handler, error) {
-	h := &Handler{app: a, opts: opts, log: a.Log, cop: http.NewCrossOriginProtection()}
+	h := &Handler{app: a, opts: opts, log: a.Log, cop: http.NewCrossOriginProtection(),
+		searches: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
 	h.gzips.New = func() any {
-		zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+		zw, _ := gzip.NewWriterLevel(nil, pageGzipLevel)
 		return zw
 	}
 	if h.log == nil {
