@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -348,7 +349,14 @@ func (a *App) PrepareLibrary(ctx context.Context) (reindexed, removed int, err e
 		}
 		removed++
 	}
-	return reindexed, removed, a.SyncLibrary(ctx)
+	if err := a.SyncLibrary(ctx); err != nil {
+		return reindexed, removed, err
+	}
+	// A full build leaves behind about as much garbage as the index it
+	// built (postings grown by appending); hand it back to the system now
+	// rather than serve with the peak as the resident set.
+	debug.FreeOSMemory()
+	return reindexed, removed, nil
 }
 
 // idList runs a query that returns one id per row.
