@@ -10,6 +10,7 @@ import (
 	"maps"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,19 +54,24 @@ func cmdDemoGenerate(ctx context.Context, args []string, stdout, stderr io.Write
 	batch := fs.Int("batch", 500, "cases per transaction")
 	out := fs.String("out", "", "write the case records as JSON Lines to this file (- for standard output) instead of loading them")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *n < 1 || *batch < 1 || fs.NArg() > 0 {
 		return errors.New(demoUsage)
 	}
+	stopProfile, err := startCPUProfile(*cpuprofile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	start := time.Now()
 	progress := func(done int) {}
 	if !*quiet {
 		progress = func(done int) { fmt.Fprint(stderr, "\r"+generateBar(done, *n, time.Since(start))) }
 	}
 	plan := genPlan{n: *n, seed: *seed, batch: *batch, workers: runtime.GOMAXPROCS(0)}
-	var err error
 	var rep genReport
 	if *out != "" {
 		rep, err = writeSynthetic(ctx, plan, *out, stdout, progress)
@@ -101,6 +107,26 @@ func cmdDemoGenerate(ctx context.Context, args []string, stdout, stderr io.Write
 		fmt.Fprintln(stdout)
 	}
 	return nil
+}
+
+// startCPUProfile writes a CPU profile to path until the returned function
+// is called; with an empty path it does nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // genPlan is what to generate.
@@ -241,8 +267,10 @@ func unordered[T any](ctx context.Context, n, workers, consumers int, produce fu
 
 // genBatch is one batch of generated cases, ready to write.
 type genBatch struct {
-	recs []synth.Record
-	docs [][]byte // the case records as JSON
+	recs   []synth.Record
+	docs   [][]byte // the case records as JSON
+	tags   [][]store.Tag
+	search []search.Prepared // the analysed search documents
 }
 
 func makeBatch(p genPlan, k int) (genBatch, error) {
@@ -258,6 +286,23 @@ func makeBatch(p genPlan, k int) (genBatch, error) {
 		b.docs = append(b.docs, doc)
 	}
 	return b, nil
+}
+
+// prepare derives what writing the batch needs besides the records: the
+// tags and the analysed search documents. It runs on the workers, so
+// that the one writer only writes.
+func (b *genBatch) prepare(a *app.App, an *search.Analyser) error {
+	b.tags = make([][]store.Tag, len(b.recs))
+	b.search = make([]search.Prepared, len(b.recs))
+	for i := range b.recs {
+		r := &b.recs[i]
+		b.tags[i] = a.Tags(&r.Case)
+		var err error
+		if b.search[i], err = an.Prepare(search.DocFromCase(r.ID, r.Call, &r.Case, a.Groups, r.PublishedAt)); err != nil {
+			return fmt.Errorf("case %s: %w", r.ID, err)
+		}
+	}
+	return nil
 }
 
 // writeSynthetic writes the case records as JSON Lines, in order.
@@ -309,21 +354,43 @@ type generator struct {
 // their calls, with their submitted version, their tags and their search
 // documents, batch by batch: each batch commits whole, so that an
 // interrupted run leaves a consistent library and resumes when run again.
-func loadSynthetic(ctx context.Context, a *app.App, p genPlan, progress func(int)) (genReport, error) {
+func loadSynthetic(ctx context.Context, a *app.App, p genPlan, progress func(int)) (_ genReport, err error) {
 	g := &generator{a: a, calls: map[string]store.Call{}}
-	var err error
 	if g.owner, err = syntheticOwner(ctx, a); err != nil {
 		return g.rep, err
 	}
-	// SQLite has one writer at a time; PostgreSQL takes two, so that one
-	// batch's inserts overlap another's text analysis.
+	restore, err := a.DB.BulkLoad(ctx)
+	if err != nil {
+		return g.rep, err
+	}
+	defer func() {
+		if rerr := restore(context.WithoutCancel(ctx)); rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
+	// SQLite has one writer at a time; PostgreSQL takes two, so that the
+	// server works on one batch while the client sends the other.
 	writers := 1
 	if a.DB.Dialect() == store.DialectPostgres {
 		writers = 2
 	}
+	// One analyser per worker, each keeping its cache of analysed words.
+	analysers := make(chan *search.Analyser, p.workers)
+	for range p.workers {
+		analysers <- search.NewAnalyser()
+	}
+	produce := func(k int) (genBatch, error) {
+		b, err := makeBatch(p, k)
+		if err != nil {
+			return b, err
+		}
+		an := <-analysers
+		defer func() { analysers <- an }()
+		return b, b.prepare(a, an)
+	}
 	var mu sync.Mutex
 	done := 0
-	err = unordered(ctx, p.batches(), p.workers, writers, func(k int) (genBatch, error) { return makeBatch(p, k) }, func(b genBatch) error {
+	err = unordered(ctx, p.batches(), p.workers, writers, produce, func(b genBatch) error {
 		if err := g.write(ctx, b); err != nil {
 			return err
 		}
@@ -403,7 +470,8 @@ func (g *generator) write(ctx context.Context, b genBatch) error {
 		if err != nil {
 			return err
 		}
-		docs := make([]search.Doc, 0, len(b.recs))
+		cases := make([]store.NewCase, 0, len(b.recs))
+		docs := make([]search.Prepared, 0, len(b.recs))
 		audits := make([]store.AuditEntry, 0, len(b.recs))
 		for i, r := range b.recs {
 			if owner, ok := owners[r.ID]; ok {
@@ -415,19 +483,20 @@ func (g *generator) write(ctx context.Context, b genBatch) error {
 				}
 				continue
 			}
-			if err := g.insert(ctx, tx, r, calls[r.Call].ID, b.docs[i]); err != nil {
-				return err
-			}
-			docs = append(docs, search.DocFromCase(r.ID, r.Call, &r.Case, g.a.Groups, r.PublishedAt))
+			cases = append(cases, g.newCase(r, calls[r.Call].ID, b.docs[i], b.tags[i]))
+			docs = append(docs, b.search[i])
 			// The publication is on record, as for an import: the library
 			// then knows the case if it is ever taken back.
 			audits = append(audits, store.AuditEntry{At: r.PublishedAt, Entity: "case", EntityID: r.ID,
 				Action: "publish", To: domain.StatePublished, Reason: "synthetic case"})
 		}
+		if err := tx.InsertCases(ctx, cases); err != nil {
+			return err
+		}
 		if err := tx.AddAudits(ctx, audits); err != nil {
 			return err
 		}
-		n, err := search.PutAll(ctx, tx, slices.Values(docs))
+		n, err := search.PutPrepared(ctx, tx, docs)
 		if err != nil {
 			return err
 		}
@@ -471,10 +540,10 @@ func caseOwners(ctx context.Context, tx *store.DB, recs []synth.Record) (map[str
 	return out, rows.Err()
 }
 
-// insert stores one published case with its submitted version. Its
+// newCase is one published case with its tags and submitted version. Its
 // history is placed before its publication: created, submitted some weeks
 // later, published after review.
-func (g *generator) insert(ctx context.Context, tx *store.DB, r synth.Record, callID int64, doc []byte) error {
+func (g *generator) newCase(r synth.Record, callID int64, doc []byte, tags []store.Tag) store.NewCase {
 	_, seq, _ := domain.ParseCaseID(r.ID)
 	published := r.PublishedAt.UTC()
 	submitted := published.AddDate(0, 0, -(30 + seq%60))
@@ -484,10 +553,8 @@ func (g *generator) insert(ctx context.Context, tx *store.DB, r synth.Record, ca
 		SubmittedAt: &submitted, PublishedAt: &published, CreatedAt: created, UpdatedAt: published,
 		Title: r.Case.Title, Language: r.Case.Language, OrgName: r.Case.Organisation.Name,
 	}
-	if err := tx.CreateCase(ctx, &c, g.a.Tags(&r.Case)); err != nil {
-		return err
-	}
-	return tx.AddCaseVersion(ctx, store.CaseVersion{CaseID: r.ID, Version: 1, Doc: doc, SubmittedAt: submitted, SubmittedBy: g.owner.ID})
+	return store.NewCase{Case: c, Tags: tags,
+		Version: &store.CaseVersion{CaseID: r.ID, Version: 1, Doc: doc, SubmittedAt: submitted, SubmittedBy: g.owner.ID}}
 }
 
 // call returns the call of a generated case, creating it the first time:

@@ -1,17 +1,19 @@
 package app
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/dxatlas/dxatlas/internal/domain"
+	"github.com/dxatlas/dxatlas/internal/search"
 	"github.com/dxatlas/dxatlas/internal/store"
 )
 
@@ -26,6 +28,10 @@ type ImportOptions struct {
 	Lang     string // language of the rejection reasons
 	Progress func(lines int, bytes int64)
 	Batch    int // lines per transaction; 0 = 500
+	// NoLibrarySync leaves this process's library index as it is after a
+	// publishing import, for a one-shot command that has no index to keep
+	// current (a server's index sees the cases at its next refresh).
+	NoLibrarySync bool
 }
 
 // LineError is one rejected line and why.
@@ -41,21 +47,14 @@ type ImportReport struct {
 	Rejected []LineError
 }
 
-// countingReader counts bytes read, for progress.
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
 // Import loads cases from JSON Lines into a call, validating every line
 // exactly as a submission. Rejected lines are reported with their number
 // and reasons; the rest are imported, in batches that each commit whole.
+//
+// The work is a pipeline: one goroutine reads the lines into batches,
+// GOMAXPROCS workers decode, validate and tag them and analyse their
+// search documents, and the calling goroutine writes the batches, in the
+// order of the file, each in one transaction with a few statements.
 func (a *App) Import(ctx context.Context, actor Actor, slug string, r io.Reader, o ImportOptions) (ImportReport, error) {
 	var rep ImportReport
 	if actor != nil && !isStaff(actor) {
@@ -76,94 +75,56 @@ func (a *App) Import(ctx context.Context, actor Actor, slug string, r io.Reader,
 	if err != nil {
 		return rep, err
 	}
-	type item struct {
-		line int
-		doc  domain.Case
-		raw  []byte
-	}
-	var batch []item
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		var ids []string
-		err := a.DB.Transact(ctx, func(tx *store.DB) error {
-			ids = ids[:0]
-			var published []store.Case
-			now := a.now()
-			for _, it := range batch {
-				seq, err := tx.NextCaseSeq(ctx, now.Year())
-				if err != nil {
-					return err
-				}
-				c := store.Case{ID: domain.FormatCaseID(now.Year(), seq), CallID: call.ID, OwnerID: owner.ID,
-					State: domain.StateSubmitted, Doc: it.raw, Version: 1, SubmittedAt: &now, CreatedAt: now, UpdatedAt: now,
-					Title: it.doc.Title, Language: it.doc.Language, OrgName: it.doc.Organisation.Name}
-				if o.Publish {
-					c.State, c.PublishedAt = domain.StatePublished, &now
-				}
-				if err := tx.CreateCase(ctx, &c, a.tags(&it.doc)); err != nil {
-					return err
-				}
-				if err := tx.AddCaseVersion(ctx, store.CaseVersion{CaseID: c.ID, Version: 1, Doc: it.raw, SubmittedAt: now, SubmittedBy: owner.ID}); err != nil {
-					return err
-				}
-				if err := a.audit(ctx, tx, actor, "case", c.ID, "import", "", c.State, fmt.Sprintf("line %d", it.line)); err != nil {
-					return err
-				}
-				ids = append(ids, c.ID)
-				if o.Publish {
-					published = append(published, c)
-				}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	workers := max(1, runtime.GOMAXPROCS(0))
+	todo := make(chan *importBatch, workers)    // to the workers
+	order := make(chan *importBatch, 2*workers) // to the writer, in order; bounds the batches in flight
+	var readErr error
+	wg.Go(func() {
+		defer close(order)
+		defer close(todo)
+		readErr = readImportBatches(ctx, r, o.Batch, todo, order)
+	})
+	for range workers {
+		wg.Go(func() {
+			an := search.NewAnalyser()
+			for b := range todo {
+				a.prepareImport(b, L, call.Slug, o.Publish, an)
+				close(b.done)
 			}
-			// Published cases enter the library with their batch.
-			return a.indexCases(ctx, tx, published, call.Slug)
 		})
-		if err != nil {
-			return err
-		}
-		rep.Imported = append(rep.Imported, ids...)
-		batch = batch[:0]
-		return nil
 	}
-	cr := &countingReader{r: r}
-	sc := bufio.NewScanner(cr)
-	sc.Buffer(make([]byte, 0, 1<<20), 8<<20)
-	for sc.Scan() {
-		rep.Lines++
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
+	for b := range order {
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			return rep, ctx.Err()
 		}
-		doc, reasons := a.parseLine(line, L)
-		if len(reasons) > 0 {
-			rep.Rejected = append(rep.Rejected, LineError{Line: rep.Lines, Reasons: reasons})
-		} else {
-			raw, err := encodeDoc(&doc)
+		rep.Lines = b.last
+		rep.Rejected = append(rep.Rejected, b.rejected...)
+		if b.err != nil {
+			return rep, b.err
+		}
+		if !b.discard {
+			ids, err := a.writeImport(ctx, actor, call.ID, owner.ID, o.Publish, b)
 			if err != nil {
 				return rep, err
 			}
-			batch = append(batch, item{line: rep.Lines, doc: doc, raw: raw})
-			if len(batch) >= o.Batch {
-				if err := flush(); err != nil {
-					return rep, err
-				}
-			}
+			rep.Imported = append(rep.Imported, ids...)
 		}
-		if o.Progress != nil && rep.Lines%100 == 0 {
-			o.Progress(rep.Lines, cr.n)
+		if o.Progress != nil {
+			o.Progress(rep.Lines, b.read)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return rep, fmt.Errorf("line %d: %w", rep.Lines+1, err)
+	if readErr != nil {
+		return rep, readErr
 	}
-	if err := flush(); err != nil {
-		return rep, err
-	}
-	if o.Progress != nil {
-		o.Progress(rep.Lines, cr.n)
-	}
-	if o.Publish && len(rep.Imported) > 0 {
+	if o.Publish && len(rep.Imported) > 0 && !o.NoLibrarySync {
 		a.syncAfterPublication(ctx)
 	}
 	return rep, nil

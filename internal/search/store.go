@@ -371,6 +371,60 @@ func PutAll(ctx context.Context, db *store.DB, docs iter.Seq[Doc]) (int, error) 
 	return n, nil
 }
 
+// Prepared is a document analysed for storing, ready for PutPrepared.
+// Its ID may be set after the analysis, which does not depend on it.
+type Prepared struct {
+	ID string
+	r  row
+}
+
+// An Analyser prepares documents for PutPrepared. It keeps a cache of
+// analysed words, so reuse it, from one goroutine at a time.
+type Analyser struct{ a *analyzer }
+
+// NewAnalyser returns an Analyser.
+func NewAnalyser() *Analyser { return &Analyser{a: newAnalyzer()} }
+
+// Prepare analyses d: the expensive part of storing it, which can run on
+// any goroutine, outside the transaction that will write it.
+func (an *Analyser) Prepare(d Doc) (Prepared, error) {
+	id := d.ID
+	if strings.TrimSpace(id) == "" {
+		d.ID = "-" // set later
+	}
+	r, err := an.a.encode(d)
+	if err != nil {
+		return Prepared{}, fmt.Errorf("search: prepare: %w", err)
+	}
+	return Prepared{ID: id, r: r}, nil
+}
+
+// PutPrepared stores prepared documents inside tx as PutAll would have
+// stored the documents they were prepared from, and returns how many it
+// stored. Outside a transaction it runs in one of its own.
+func PutPrepared(ctx context.Context, tx *store.DB, docs []Prepared) (int, error) {
+	rows := make([]row, len(docs))
+	for i, p := range docs {
+		if strings.TrimSpace(p.ID) == "" {
+			return 0, errors.New("search: put: search document without an id")
+		}
+		rows[i] = p.r
+		rows[i].id = p.ID
+	}
+	err := tx.Transact(ctx, func(tx *store.DB) error {
+		for part := range slices.Chunk(rows, putBatch) {
+			if err := writeRows(ctx, tx, part); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(rows), nil
+}
+
 // Load reads the stored title, summary and facets of documents, for
 // showing a page of results. Unknown or deleted ids are left out.
 func Load(ctx context.Context, db *store.DB, ids []string) (map[string]Stored, error) {

@@ -2,6 +2,7 @@ package search
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -285,4 +286,96 @@ func TestDecodeFacets(t *testing.T) {
 	if got := decodeFacets(enc); !maps.EqualFunc(got, map[string][]string{"wsis": {"C7", "C4"}, "sdg": {"8"}}, slices.Equal) {
 		t.Errorf("round trip of %q = %v", enc, got)
 	}
+}
+
+// searchRows returns every row of search_docs but its sequence number,
+// which depends on the order of writing, formatted one string a row.
+func searchRows(t *testing.T, db *store.DB) []string {
+	t.Helper()
+	rows, err := db.Query(t.Context(), `SELECT id, deleted, analysis, call_slug, language, published_at, titles, texts, facets,
+		title_terms, summary_terms, body_terms FROM search_docs ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var (
+			id, call, lang, titles, texts, facets, tt, st, bt string
+			deleted                                           any
+			analysis                                          int
+			published                                         time.Time
+		)
+		if err := rows.Scan(&id, &deleted, &analysis, &call, &lang, timeCol{&published}, &titles, &texts, &facets, &tt, &st, &bt); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, strings.Join([]string{id, fmt.Sprint(deleted), fmt.Sprint(analysis), call, lang, published.String(),
+			titles, texts, facets, tt, st, bt}, "|"))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestPutPrepared: documents prepared on other goroutines, their ids
+// set afterwards, are stored exactly as PutAll stores them.
+func TestPutPrepared(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		docs := corpusDocs(t)
+		rollBack := errors.New("roll back")
+		var want, got []string
+		err := db.Transact(ctx, func(tx *store.DB) error {
+			if _, err := PutAll(ctx, tx, slices.Values(docs)); err != nil {
+				return err
+			}
+			want = searchRows(t, tx)
+			return rollBack
+		})
+		if !errors.Is(err, rollBack) {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			name    string
+			laterID bool // prepared without an id, which is set before writing
+		}{
+			{"with their ids", false},
+			{"ids set after the analysis", true},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				an := NewAnalyser()
+				prepared := make([]Prepared, len(docs))
+				for i, d := range docs {
+					if tt.laterID {
+						d.ID = ""
+					}
+					p, err := an.Prepare(d)
+					if err != nil {
+						t.Fatal(err)
+					}
+					p.ID = docs[i].ID
+					prepared[i] = p
+				}
+				err := db.Transact(ctx, func(tx *store.DB) error {
+					n, err := PutPrepared(ctx, tx, prepared)
+					if err != nil || n != len(docs) {
+						return fmt.Errorf("PutPrepared stored %d of %d: %w", n, len(docs), err)
+					}
+					got = searchRows(t, tx)
+					return rollBack
+				})
+				if !errors.Is(err, rollBack) {
+					t.Fatal(err)
+				}
+				if len(want) != len(docs) || !slices.Equal(got, want) {
+					t.Errorf("PutPrepared wrote %d rows that differ from PutAll's %d", len(got), len(want))
+				}
+			})
+		}
+		if _, err := PutPrepared(ctx, db, []Prepared{{}}); err == nil {
+			t.Error("PutPrepared stored a document without an id")
+		}
+	})
 }
