@@ -71,6 +71,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&smtp.TLS, "smtp-tls", "starttls", "none, starttls or tls (env DXATLAS_SMTP_TLS)")
 	fs.BoolVar(&smtp.InsecureSkipVerify, "smtp-insecure", false, "skip TLS certificate checks (testing only) (env DXATLAS_SMTP_INSECURE)")
 	fs.StringVar(&smtp.From, "mail-from", "dxatlas <no-reply@localhost>", "sender address (env DXATLAS_MAIL_FROM)")
+	reminder := fs.Duration("review-reminder", app.DefaultReviewReminder,
+		"how long before a call's review deadline reviewers are reminded of unsubmitted reviews; 0 = never (env DXATLAS_REVIEW_REMINDER)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -128,6 +130,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	wctx, stopWorker := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { worker.Run(wctx, 15*time.Second); close(done) }()
+	reminded := make(chan struct{})
+	go func() { a.RunReviewReminders(wctx, 15*time.Minute, *reminder); close(reminded) }()
 	go func() {
 		t := time.NewTicker(time.Hour)
 		defer t.Stop()
@@ -146,6 +150,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	err = server.Serve(ctx, srv, ln, 20*time.Second)
 	stopWorker()
 	<-done
+	<-reminded
 	log.Info("dxatlas stopped")
 	return err
 }
@@ -285,6 +290,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	publish := fs.Bool("publish", false, "publish the imported cases directly")
 	owner := fs.String("owner", "", "e-mail of the account that will own the cases (default: a system account)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the import to this file")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -309,6 +315,11 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer closeDB()
+	stopProfile, err := startCPUProfile(*cpuprofile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	start := time.Now()
 	var progress func(int, int64)
 	if !*quiet {
@@ -316,7 +327,13 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			fmt.Fprint(stderr, "\r"+progressBar(lines, read, size, time.Since(start)))
 		}
 	}
-	rep, err := a.Import(ctx, nil, *call, in, app.ImportOptions{Owner: *owner, Publish: *publish, Progress: progress})
+	restore, err := a.DB.BulkLoad(ctx)
+	if err != nil {
+		return err
+	}
+	rep, err := a.Import(ctx, nil, *call, in, app.ImportOptions{Owner: *owner, Publish: *publish, Progress: progress,
+		NoLibrarySync: true})
+	err = errors.Join(err, restore(context.WithoutCancel(ctx)))
 	if progress != nil {
 		fmt.Fprintln(stderr)
 	}

@@ -1,16 +1,14 @@
 package api
 
 import (
-	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/dxatlas/dxatlas/internal/app"
 	"github.com/dxatlas/dxatlas/internal/domain"
-	"github.com/dxatlas/dxatlas/internal/store"
 )
 
 // The committee's endpoints: the ranking, decisions and their release,
@@ -170,14 +168,22 @@ func (s *server) feedback(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 	return writeJSON(w, http.StatusOK, fb)
 }
 
+// settingsJSON writes the review deadline in UTC.
+func settingsJSON(set app.ReviewSettings) app.ReviewSettings {
+	set.Deadline = utcPtr(set.Deadline)
+	return set
+}
+
 func (s *server) getReviewSettings(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	set, err := s.app.ReviewSettings(r.Context(), rc.actor, r.PathValue("slug"))
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, set)
+	return writeJSON(w, http.StatusOK, settingsJSON(set))
 }
 
+// putReviewSettings replaces a call's review settings: a body without a
+// review deadline removes it.
 func (s *server) putReviewSettings(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	var in app.ReviewSettings
 	if err := readJSON(w, r, &in); err != nil {
@@ -187,7 +193,43 @@ func (s *server) putReviewSettings(w http.ResponseWriter, r *http.Request, rc *r
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, set)
+	return writeJSON(w, http.StatusOK, settingsJSON(set))
+}
+
+// reviewSettingsPatch is the body of a PATCH of the review settings.
+type reviewSettingsPatch struct {
+	Visibility      *string    `json:"review_visibility"`
+	RevealReviewers *bool      `json:"reveal_reviewers"`
+	Deadline        *time.Time `json:"review_deadline"`
+}
+
+// patchReviewSettings changes the review settings present in the body and
+// leaves the others as they are (merge-patch semantics: a null review
+// deadline removes it).
+func (s *server) patchReviewSettings(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	if !jsonMediaType(r.Header.Get("Content-Type")) {
+		return unsupportedJSON(r)
+	}
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	var in reviewSettingsPatch
+	if err := decodeJSON(body, &in); err != nil {
+		return err
+	}
+	// The decoder cannot tell a null deadline from none: look for the key.
+	var present map[string]json.RawMessage
+	if err := json.Unmarshal(body, &present); err != nil {
+		return badRequest("error.bad_request", nil)
+	}
+	_, setDeadline := present["review_deadline"]
+	set, err := s.app.ChangeReviewSettings(r.Context(), rc.actor, r.PathValue("slug"), app.ReviewSettingsChange{
+		Visibility: in.Visibility, RevealReviewers: in.RevealReviewers, SetDeadline: setDeadline, Deadline: in.Deadline})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, settingsJSON(set))
 }
 
 // auditJSON is one entry of the audit log.
@@ -214,7 +256,7 @@ const (
 func (s *server) callAudit(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	q := r.URL.Query()
 	var probs []fieldProblem
-	f := app.AuditFilter{Entity: q.Get("entity"), Action: q.Get("action")}
+	f := app.AuditFilter{Call: r.PathValue("slug"), Entity: q.Get("entity"), Action: q.Get("action")}
 	if a := q.Get("actor"); a != "" {
 		n, err := strconv.ParseInt(a, 10, 64)
 		if err != nil {
@@ -234,7 +276,7 @@ func (s *server) callAudit(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 			*d.dst = t
 		}
 	}
-	limit := pageParam(q, "limit", defaultAuditLimit, maxAuditLimit, &probs)
+	f.Limit = pageParam(q, "limit", defaultAuditLimit, maxAuditLimit, &probs)
 	if len(probs) > 0 {
 		return queryProblem(probs)
 	}
@@ -242,86 +284,10 @@ func (s *server) callAudit(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 	if err != nil {
 		return err
 	}
-	scope, err := s.callScope(r.Context(), rc.actor, r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	out := []auditJSON{}
+	out := make([]auditJSON, 0, len(es))
 	for _, e := range es {
-		if len(out) == limit {
-			break
-		}
-		if scope.has(e) {
-			out = append(out, auditJSON{ID: e.ID, At: e.At.UTC(), Actor: e.ActorID, Entity: e.Entity, EntityID: e.EntityID,
-				Action: e.Action, From: e.From, To: e.To, Reason: e.Reason})
-		}
+		out = append(out, auditJSON{ID: e.ID, At: e.At.UTC(), Actor: e.ActorID, Entity: e.Entity, EntityID: e.EntityID,
+			Action: e.Action, From: e.From, To: e.To, Reason: e.Reason})
 	}
 	return writeJSON(w, http.StatusOK, items(out))
-}
-
-// callScope is what belongs to one call in the audit log: the call, its
-// cases (and their decisions and pinned pairs), its panel, its
-// assignments and reviews.
-type callScope struct {
-	slug        string
-	cases       map[string]bool
-	assignments map[string]bool
-	panel       map[string]bool
-}
-
-func (s *server) callScope(ctx context.Context, actor app.Actor, slug string) (*callScope, error) {
-	sc := &callScope{slug: slug, cases: map[string]bool{}, assignments: map[string]bool{}, panel: map[string]bool{}}
-	for page := 1; ; page++ {
-		cs, total, err := s.app.Cases(ctx, actor, slug, app.ListFilter{Page: page, PerPage: maxPerPage})
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range cs {
-			sc.cases[c.ID] = true
-		}
-		if len(cs) < maxPerPage || len(sc.cases) >= total {
-			break
-		}
-	}
-	as, err := s.app.Assignments(ctx, actor, slug)
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range as {
-		sc.assignments[strconv.FormatInt(x.ID, 10)] = true
-	}
-	panel, err := s.app.Reviewers(ctx, actor, slug)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range panel {
-		sc.panel[strconv.FormatInt(m.ID, 10)] = true
-	}
-	return sc, nil
-}
-
-// has reports whether an audit entry is about the call. Assignments and
-// reviews are recognised by id, or, once an assignment was removed, by
-// the case their record names ("case DX-…").
-func (sc *callScope) has(e store.AuditEntry) bool {
-	switch e.Entity {
-	case "call":
-		return e.EntityID == sc.slug
-	case "case", "decision":
-		return sc.cases[e.EntityID]
-	case "assignment_rule":
-		c, _, _ := strings.Cut(e.EntityID, "/")
-		return sc.cases[c]
-	case "assignment", "review":
-		if sc.assignments[e.EntityID] {
-			return true
-		}
-		if rest, ok := strings.CutPrefix(e.Reason, "case "); ok {
-			id, _, _ := strings.Cut(rest, " ")
-			return sc.cases[strings.TrimSuffix(id, ":")]
-		}
-	case "panel":
-		return sc.panel[e.EntityID]
-	}
-	return false
 }

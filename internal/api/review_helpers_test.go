@@ -95,7 +95,7 @@ func (e *env) join(t *testing.T, slug string, a actor, maxLoad int) {
 		"email": a.user.Email, "name": a.user.Name, "languages": []string{"en"}, "max_load": maxLoad,
 		"expertise": map[string]any{"wsis": []string{"C7"}, "technologies": []string{"cloud"}, "sectors": []string{"C"}},
 	})).want(t, http.StatusCreated)
-	if _, _, err := e.app.AcceptInvitation(context.Background(), e.inviteToken(t, a.user.Email), ""); err != nil {
+	if _, _, err := e.app.AcceptInvitationAs(context.Background(), &a.user, e.inviteToken(t, a.user.Email), ""); err != nil {
 		t.Fatalf("accept the invitation of %s: %v", a.user.Email, err)
 	}
 }

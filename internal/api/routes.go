@@ -80,6 +80,12 @@ func (s *server) routes() *router {
 	rt.handle("GET /api/v1/calls/{slug}/audit", s.callAudit)
 	rt.handle("GET /api/v1/calls/{slug}/review-settings", s.getReviewSettings)
 	rt.handle("PUT /api/v1/calls/{slug}/review-settings", s.putReviewSettings)
+	rt.handle("PATCH /api/v1/calls/{slug}/review-settings", s.patchReviewSettings)
+
+	// Review: invitations, for whoever holds the mailed link (review_invitations.go).
+	rt.handle("GET /api/v1/invitations/{token}", s.getInvitation)
+	rt.handle("POST /api/v1/invitations/{token}/accept", s.acceptInvitation)
+	rt.handle("POST /api/v1/invitations/{token}/decline", s.declineInvitation)
 
 	// The public library (library.go).
 	rt.handle("GET /api/v1/library/cases", s.listLibraryCases)

@@ -72,11 +72,17 @@ type PanelMember struct {
 	Conflicts Conflicts `json:"conflicts"`
 	// Load and Submitted count the reviewer's assignments in the call and
 	// the reviews they submitted (in Reviewers only).
-	Load        int        `json:"load"`
-	Submitted   int        `json:"submitted"`
-	Suggestion  string     `json:"suggestion,omitempty"`
-	InvitedAt   time.Time  `json:"invited_at"`
-	RespondedAt *time.Time `json:"responded_at,omitempty"`
+	Load      int `json:"load"`
+	Submitted int `json:"submitted"`
+	// Suggestion is someone else suggested, in free text, on declining
+	// before reasons and replacements were asked for.
+	Suggestion string `json:"suggestion,omitempty"`
+	// DeclineReason and Replacement are what the reviewer gave on
+	// declining.
+	DeclineReason string       `json:"decline_reason,omitempty"`
+	Replacement   *Replacement `json:"suggested_replacement,omitempty"`
+	InvitedAt     time.Time    `json:"invited_at"`
+	RespondedAt   *time.Time   `json:"responded_at,omitempty"`
 }
 
 func panelMemberOf(m store.PanelMember, slug string) PanelMember {
@@ -88,10 +94,14 @@ func panelMemberOf(m store.PanelMember, slug string) PanelMember {
 	}
 	exp := m.Expertise
 	exp.WSIS, exp.Technologies, exp.Sectors, exp.Regions = or(exp.WSIS), or(exp.Technologies), or(exp.Sectors), or(exp.Regions)
-	return PanelMember{ID: m.ID, Call: slug, Reviewer: m.UserID, Email: m.Email, Name: m.Name, State: m.State,
+	out := PanelMember{ID: m.ID, Call: slug, Reviewer: m.UserID, Email: m.Email, Name: m.Name, State: m.State,
 		Language: m.Language, Expertise: exp, Languages: or(m.Languages), MaxLoad: m.MaxLoad,
 		Conflicts:  Conflicts{Organisations: or(m.ConflictOrgs), Cases: m.ConflictCases},
-		Suggestion: m.Suggestion, InvitedAt: m.InvitedAt, RespondedAt: m.RespondedAt}
+		Suggestion: m.Suggestion, DeclineReason: m.DeclineReason, InvitedAt: m.InvitedAt, RespondedAt: m.RespondedAt}
+	if m.SuggestedName != "" || m.SuggestedEmail != "" {
+		out.Replacement = &Replacement{Name: m.SuggestedName, Email: m.SuggestedEmail}
+	}
+	return out
 }
 
 var caseIDRE = regexp.MustCompile(`^DX-[0-9]{4}-[0-9]{4,}$`)
@@ -258,16 +268,41 @@ func (a *App) InviteReviewer(ctx context.Context, actor Actor, slug string, in I
 	return out, nil
 }
 
-// InvitationView is what the page behind an invitation link shows.
+// Ways of accepting an invitation, as InvitationView.Accept gives them.
+const (
+	// AcceptCreate: no account has the invited address; accepting creates
+	// one, with a password.
+	AcceptCreate = "create"
+	// AcceptLink: the reader is signed in with the invited address;
+	// accepting adds the call to that account.
+	AcceptLink = "link"
+	// AcceptSignIn: an account has the invited address; the reader must
+	// sign in to it first.
+	AcceptSignIn = "signin"
+	// AcceptOther: the reader is signed in with another address and
+	// cannot accept.
+	AcceptOther = "other"
+)
+
+// InvitationView is what the holder of an invitation link may know of it:
+// the call, whom it was sent to, until when it works, and how accepting
+// would go for the reader. Nothing of what the secretariat declared for
+// the reviewer is shown.
 type InvitationView struct {
 	Call      string          `json:"call"`
 	CallTitle store.LocalText `json:"call_title"`
 	Email     string          `json:"email"`
 	Name      string          `json:"name"`
+	// State is the invitation's: always invited, since an answered or
+	// expired link no longer opens anything.
+	State string `json:"state"`
 	// HasAccount says whether accepting links an existing account (no
 	// password needed) or creates one (a password is needed).
 	HasAccount bool      `json:"has_account"`
 	ExpiresAt  time.Time `json:"expires_at"`
+	// Accept is how the reader may accept: AcceptCreate, AcceptLink,
+	// AcceptSignIn or AcceptOther.
+	Accept string `json:"accept"`
 }
 
 // openInvitation finds the open invitation of a token.
@@ -288,8 +323,36 @@ func (a *App) openInvitation(ctx context.Context, tx *store.DB, token string) (s
 	return m, nil
 }
 
-// Invitation describes the open invitation of a link's token.
-func (a *App) Invitation(ctx context.Context, token string) (InvitationView, error) {
+// acceptMode is how actor may accept an invitation to email, given
+// whether an account has that address.
+func acceptMode(actor Actor, email string, hasAccount bool) string {
+	switch {
+	case actor != nil && strings.EqualFold(actor.Email, email):
+		return AcceptLink
+	case actor != nil:
+		return AcceptOther
+	case hasAccount:
+		return AcceptSignIn
+	}
+	return AcceptCreate
+}
+
+// checkAcceptMode refuses the ways of accepting that are not allowed: with
+// another account, or without signing in to the invited address's
+// account.
+func checkAcceptMode(mode, email string) error {
+	switch mode {
+	case AcceptOther:
+		return &Error{Kind: KindForbidden, Key: "review.err.invitation_other_account", Args: map[string]any{"Email": email}}
+	case AcceptSignIn:
+		return errSignInFirst
+	}
+	return nil
+}
+
+// Invitation describes the open invitation of a link's token to its
+// reader (nil when not signed in).
+func (a *App) Invitation(ctx context.Context, actor Actor, token string) (InvitationView, error) {
 	m, err := a.openInvitation(ctx, a.DB, token)
 	if err != nil {
 		return InvitationView{}, err
@@ -302,42 +365,60 @@ func (a *App) Invitation(ctx context.Context, token string) (InvitationView, err
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return InvitationView{}, err
 	}
-	return InvitationView{Call: call.Slug, CallTitle: call.Title, Email: m.Email, Name: m.Name,
-		HasAccount: err == nil, ExpiresAt: *m.InviteExpiresAt}, nil
+	has := err == nil
+	return InvitationView{Call: call.Slug, CallTitle: call.Title, Email: m.Email, Name: m.Name, State: m.State,
+		HasAccount: has, ExpiresAt: *m.InviteExpiresAt, Accept: acceptMode(actor, m.Email, has)}, nil
 }
 
-// AcceptInvitation accepts an invitation: it links the account with the
-// invited address, or creates a verified reviewer account with password
-// (the link proves the address). It returns the account, so that the
-// caller can sign it in.
-func (a *App) AcceptInvitation(ctx context.Context, token, password string) (store.User, PanelMember, error) {
+// AcceptInvitationAs accepts an invitation for actor, by the rules of
+// InvitationView.Accept: signed in with the invited address, it links
+// that account (the password is ignored); not signed in, it creates a
+// verified reviewer account with password (the link proves the address),
+// unless the address already has an account, which must sign in first;
+// signed in with another address, it is refused. It returns the account,
+// so that the caller can sign it in.
+func (a *App) AcceptInvitationAs(ctx context.Context, actor Actor, token, password string) (store.User, PanelMember, error) {
+	view, err := a.Invitation(ctx, actor, token)
+	if err != nil {
+		return store.User{}, PanelMember{}, err
+	}
+	if err := checkAcceptMode(view.Accept, view.Email); err != nil {
+		return store.User{}, PanelMember{}, err
+	}
 	// Hash outside the transaction: it is slow on purpose.
 	var hash string
-	if password != "" {
+	if view.Accept == AcceptCreate {
+		if password == "" {
+			return store.User{}, PanelMember{}, invalid(domain.Errors{field("password", "review.err.password_required", map[string]any{"Min": MinPasswordLen})})
+		}
 		var errs domain.Errors
 		checkPassword(password, password, false, &errs)
 		if len(errs) > 0 {
 			return store.User{}, PanelMember{}, invalid(errs)
 		}
-		var err error
 		if hash, err = HashPassword(password); err != nil {
 			return store.User{}, PanelMember{}, err
 		}
 	}
 	var u store.User
 	var out PanelMember
-	err := a.DB.Transact(ctx, func(tx *store.DB) error {
+	err = a.DB.Transact(ctx, func(tx *store.DB) error {
 		m, err := a.openInvitation(ctx, tx, token)
 		if err != nil {
 			return err
 		}
 		now := a.now()
 		u, err = tx.UserByEmail(ctx, m.Email)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		exists := err == nil
+		// Check again: an account may have been made for the address since.
+		if err := checkAcceptMode(acceptMode(actor, m.Email, exists), m.Email); err != nil {
+			return err
+		}
 		switch {
-		case errors.Is(err, store.ErrNotFound):
-			if hash == "" {
-				return invalid(domain.Errors{field("password", "review.err.password_required", map[string]any{"Min": MinPasswordLen})})
-			}
+		case !exists:
 			u = store.User{Email: m.Email, Name: m.Name, Role: store.RoleReviewer, PasswordHash: hash, VerifiedAt: &now,
 				Language: m.Language, CreatedAt: now}
 			if err := tx.CreateUser(ctx, &u); err != nil {
@@ -346,8 +427,6 @@ func (a *App) AcceptInvitation(ctx context.Context, token, password string) (sto
 			if err := a.audit(ctx, tx, &u, "user", itoa(u.ID), "create", "", u.Role, "invitation to review"); err != nil {
 				return err
 			}
-		case err != nil:
-			return err
 		case u.VerifiedAt == nil:
 			// The invitation link proves the address as well as a
 			// verification link would.
@@ -377,13 +456,79 @@ func (a *App) AcceptInvitation(ctx context.Context, token, password string) (sto
 	return u, out, nil
 }
 
-// DeclineInvitation declines an invitation, optionally suggesting someone
-// else.
-func (a *App) DeclineInvitation(ctx context.Context, token, suggestion string) error {
-	suggestion = cleanText(suggestion)
+// AcceptInvitation accepts an invitation as the owner of the invited
+// address: it links that address's account as if it were signed in, or
+// creates the account with password. The pages and the API use
+// AcceptInvitationAs, which knows who asks; this is for the operator's
+// tools and fixtures, which hold the mailed link on the invitee's behalf.
+func (a *App) AcceptInvitation(ctx context.Context, token, password string) (store.User, PanelMember, error) {
+	view, err := a.Invitation(ctx, nil, token)
+	if err != nil {
+		return store.User{}, PanelMember{}, err
+	}
+	var actor Actor
+	if view.HasAccount {
+		u, err := a.DB.UserByEmail(ctx, view.Email)
+		if err != nil {
+			return store.User{}, PanelMember{}, err
+		}
+		actor = &u
+	}
+	return a.AcceptInvitationAs(ctx, actor, token, password)
+}
+
+// Replacement is someone suggested for a call's panel by a reviewer who
+// declines.
+type Replacement struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// Decline is a reviewer's answer when declining an invitation: why (if
+// they wish), and someone else to invite.
+type Decline struct {
+	Reason      string       `json:"reason,omitempty"`
+	Replacement *Replacement `json:"suggested_replacement,omitempty"`
+}
+
+// Limits of what a decline holds.
+const (
+	maxDeclineReason = 1000
+	maxNameChars     = 200
+)
+
+// clean normalises d and returns what is wrong with it; invitee is the
+// invited address, which cannot be suggested.
+func (d *Decline) clean(invitee string) domain.Errors {
 	var errs domain.Errors
-	checkLen(&errs, "suggestion", suggestion, 1000)
-	if len(errs) > 0 {
+	d.Reason = cleanText(d.Reason)
+	checkLen(&errs, "reason", d.Reason, maxDeclineReason)
+	if r := d.Replacement; r != nil {
+		r.Name, r.Email = cleanText(r.Name), normEmail(cleanText(r.Email))
+		switch {
+		case r.Name == "" && r.Email == "":
+			d.Replacement = nil
+			return errs
+		case r.Email == "":
+			errs = append(errs, field("suggested_replacement.email", "err.required", nil))
+		case !checkEmail(r.Email):
+			errs = append(errs, field("suggested_replacement.email", "account.err.email_invalid", nil))
+		case invitee != "" && r.Email == invitee:
+			errs = append(errs, field("suggested_replacement.email", "review.err.suggest_self", nil))
+		}
+		checkLen(&errs, "suggested_replacement.name", r.Name, maxNameChars)
+	}
+	return errs
+}
+
+// DeclineInvitation declines an invitation, optionally with a reason and
+// someone else to invite. Whoever holds the link may decline it.
+func (a *App) DeclineInvitation(ctx context.Context, token string, d Decline) error {
+	if d.Replacement != nil {
+		r := *d.Replacement // clean changes it: leave the caller's alone
+		d.Replacement = &r
+	}
+	if errs := d.clean(""); len(errs) > 0 {
 		return invalid(errs)
 	}
 	return a.DB.Transact(ctx, func(tx *store.DB) error {
@@ -391,12 +536,21 @@ func (a *App) DeclineInvitation(ctx context.Context, token, suggestion string) e
 		if err != nil {
 			return err
 		}
+		if errs := d.clean(m.Email); len(errs) > 0 {
+			return invalid(errs)
+		}
 		now := a.now()
-		m.State, m.Suggestion, m.InviteHash, m.InviteExpiresAt, m.RespondedAt = domain.InvitationDeclined, suggestion, "", nil, &now
+		m.State, m.InviteHash, m.InviteExpiresAt, m.RespondedAt = domain.InvitationDeclined, "", nil, &now
+		m.DeclineReason, m.SuggestedName, m.SuggestedEmail = d.Reason, "", ""
+		why := d.Reason
+		if d.Replacement != nil {
+			m.SuggestedName, m.SuggestedEmail = d.Replacement.Name, d.Replacement.Email
+			why = strings.TrimSpace(why + " (suggests " + strings.TrimSpace(m.SuggestedName+" <"+m.SuggestedEmail+">") + ")")
+		}
 		if err := tx.UpdatePanelMember(ctx, m); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, nil, "panel", idString(m.ID), "decline", domain.InvitationInvited, m.State, suggestion)
+		return a.audit(ctx, tx, nil, "panel", idString(m.ID), "decline", domain.InvitationInvited, m.State, why)
 	})
 }
 

@@ -63,7 +63,7 @@ func TestAssignmentRuns(t *testing.T) {
 			if _, err := a.InviteReviewer(ctx, &r.sec, r.call.Slug, app.Invitation{Email: email, Name: name, Languages: []string{"en"}, MaxLoad: max}); err != nil {
 				t.Fatal(err)
 			}
-			u, _, err := a.AcceptInvitation(ctx, lastToken(t, db, email), "a long reviewer password")
+			u, _, err := a.AcceptInvitationAs(ctx, nil, lastToken(t, db, email), "a long reviewer password")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -73,7 +73,7 @@ func TestAssignmentRuns(t *testing.T) {
 		r2 := join("two@inst.example", "Reviewer Two", 4)
 		r3 := join("three@lab.example", "Reviewer Three", 4)
 		// Pat applies and reviews: a conflict no domain reveals (webmail).
-		rp, _, err := a.AcceptInvitation(ctx, func() string {
+		rp, _, err := a.AcceptInvitationAs(ctx, &pat, func() string {
 			if _, err := a.InviteReviewer(ctx, &r.sec, r.call.Slug, app.Invitation{Email: pat.Email, Name: pat.Name, Languages: []string{"en"}, MaxLoad: 4}); err != nil {
 				t.Fatal(err)
 			}
@@ -244,7 +244,7 @@ func TestInvitations(t *testing.T) {
 		if _, err := a.InviteReviewer(ctx, &r.sec, r.call.Slug, in); err != nil {
 			t.Fatalf("invite again: %v", err)
 		}
-		if _, err := a.Invitation(ctx, old); kind(err) != app.KindBadRequest {
+		if _, err := a.Invitation(ctx, nil, old); kind(err) != app.KindBadRequest {
 			t.Errorf("the first link still works: %v", err)
 		}
 		tok := lastToken(t, db, "omar@uni.example")
@@ -252,23 +252,23 @@ func TestInvitations(t *testing.T) {
 			t.Fatal("the same token was sent twice")
 		}
 		r.clk.Set(t0.Add(31 * 24 * time.Hour))
-		if _, _, err := a.AcceptInvitation(ctx, tok, "a long reviewer password"); kind(err) != app.KindBadRequest {
+		if _, _, err := a.AcceptInvitationAs(ctx, nil, tok, "a long reviewer password"); kind(err) != app.KindBadRequest {
 			t.Errorf("an expired invitation: %v", err)
 		}
 		r.clk.Set(t0)
-		if err := a.DeclineInvitation(ctx, tok, ""); err != nil {
+		if err := a.DeclineInvitation(ctx, tok, app.Decline{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := a.AcceptInvitation(ctx, tok, "a long reviewer password"); kind(err) != app.KindBadRequest {
+		if _, _, err := a.AcceptInvitationAs(ctx, nil, tok, "a long reviewer password"); kind(err) != app.KindBadRequest {
 			t.Errorf("accept a declined invitation: %v", err)
 		}
 		if _, err := a.InviteReviewer(ctx, &r.sec, r.call.Slug, in); err != nil {
 			t.Fatalf("invite after a refusal: %v", err)
 		}
-		if _, _, err := a.AcceptInvitation(ctx, lastToken(t, db, "omar@uni.example"), "short"); kind(err) != app.KindInvalid {
+		if _, _, err := a.AcceptInvitationAs(ctx, nil, lastToken(t, db, "omar@uni.example"), "short"); kind(err) != app.KindInvalid {
 			t.Errorf("a short password: %v", err)
 		}
-		u, _, err := a.AcceptInvitation(ctx, lastToken(t, db, "omar@uni.example"), "a long reviewer password")
+		u, _, err := a.AcceptInvitationAs(ctx, nil, lastToken(t, db, "omar@uni.example"), "a long reviewer password")
 		if err != nil || u.Language != "ar" {
 			t.Fatalf("accept: %+v %v", u, err)
 		}

@@ -21,6 +21,7 @@ var (
 	errOthersHidden  = fail(KindForbidden, "review.err.others_hidden")
 	errSubmitFirst   = fail(KindConflict, "review.err.submit_first")
 	errInvitation    = fail(KindBadRequest, "review.err.invitation_invalid")
+	errSignInFirst   = fail(KindUnauthenticated, "review.err.invitation_sign_in")
 	errAlreadyMember = fail(KindConflict, "review.err.already_member")
 	errNotMember     = fail(KindInvalid, "review.err.not_member")
 	errAssigned      = fail(KindConflict, "review.err.already_assigned")
@@ -61,6 +62,23 @@ type ReviewSettings struct {
 	Visibility string `json:"review_visibility"`
 	// RevealReviewers lets reviewers see each other's names.
 	RevealReviewers bool `json:"reveal_reviewers"`
+	// Deadline is when reviews are due: reviewers with reviews still to
+	// submit are reminded before it. Nil while none is set.
+	Deadline *time.Time `json:"review_deadline,omitempty"`
+}
+
+// ReviewSettingsChange changes some of a call's review settings: nil
+// fields stay as they are, and the deadline changes only if SetDeadline
+// is true (to Deadline; nil removes it).
+type ReviewSettingsChange struct {
+	Visibility      *string
+	RevealReviewers *bool
+	SetDeadline     bool
+	Deadline        *time.Time
+}
+
+func settingsOf(s store.ReviewSettings) ReviewSettings {
+	return ReviewSettings{Visibility: s.Visibility, RevealReviewers: s.RevealReviewers, Deadline: s.Deadline}
 }
 
 // ReviewSettings returns a call's review settings (staff).
@@ -73,17 +91,24 @@ func (a *App) ReviewSettings(ctx context.Context, actor Actor, slug string) (Rev
 		return ReviewSettings{}, err
 	}
 	s, err := a.DB.CallReviewSettings(ctx, call.ID)
-	return ReviewSettings(s), err
+	return settingsOf(s), err
 }
 
-// SetReviewSettings changes a call's review settings (staff).
+// SetReviewSettings replaces a call's review settings (staff); no
+// deadline removes the deadline.
 func (a *App) SetReviewSettings(ctx context.Context, actor Actor, slug string, s ReviewSettings) (ReviewSettings, error) {
+	return a.ChangeReviewSettings(ctx, actor, slug, ReviewSettingsChange{Visibility: &s.Visibility,
+		RevealReviewers: &s.RevealReviewers, SetDeadline: true, Deadline: s.Deadline})
+}
+
+// ChangeReviewSettings changes some of a call's review settings (staff)
+// and returns them all. The review deadline must come after the call
+// closes.
+func (a *App) ChangeReviewSettings(ctx context.Context, actor Actor, slug string, ch ReviewSettingsChange) (ReviewSettings, error) {
 	if err := requireStaff(actor); err != nil {
 		return ReviewSettings{}, err
 	}
-	if !slices.Contains(domain.Visibilities, s.Visibility) {
-		return ReviewSettings{}, invalid(domain.Errors{field("review_visibility", "err.unknown_code", map[string]any{"Value": s.Visibility})})
-	}
+	var out ReviewSettings
 	err := a.DB.Transact(ctx, func(tx *store.DB) error {
 		call, err := tx.CallBySlug(ctx, slug)
 		if err != nil {
@@ -93,13 +118,45 @@ func (a *App) SetReviewSettings(ctx context.Context, actor Actor, slug string, s
 		if err != nil {
 			return err
 		}
-		if err := tx.SetCallReviewSettings(ctx, call.ID, store.ReviewSettings(s), a.now()); err != nil {
+		s := settingsOf(before)
+		if ch.Visibility != nil {
+			s.Visibility = *ch.Visibility
+		}
+		if ch.RevealReviewers != nil {
+			s.RevealReviewers = *ch.RevealReviewers
+		}
+		if ch.SetDeadline {
+			s.Deadline = nil
+			if ch.Deadline != nil {
+				d := ch.Deadline.UTC().Truncate(time.Second)
+				s.Deadline = &d
+			}
+		}
+		var errs domain.Errors
+		if !slices.Contains(domain.Visibilities, s.Visibility) {
+			errs = append(errs, field("review_visibility", "err.unknown_code", map[string]any{"Value": s.Visibility}))
+		}
+		if s.Deadline != nil && !s.Deadline.After(call.ClosesAt) {
+			errs = append(errs, field("review_deadline", "review.err.deadline_before_close", nil))
+		}
+		if len(errs) > 0 {
+			return invalid(errs)
+		}
+		err = tx.SetCallReviewSettings(ctx, call.ID, store.ReviewSettings{Visibility: s.Visibility,
+			RevealReviewers: s.RevealReviewers, Deadline: s.Deadline}, a.now())
+		if err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, actor, "call", call.Slug, "review_settings", before.Visibility, s.Visibility,
-			"reveal_reviewers "+strconv.FormatBool(s.RevealReviewers))
+		reason := "reveal_reviewers " + strconv.FormatBool(s.RevealReviewers) + "; review_deadline "
+		if s.Deadline != nil {
+			reason += s.Deadline.Format(time.RFC3339)
+		} else {
+			reason += "none"
+		}
+		out = s
+		return a.audit(ctx, tx, actor, "call", call.Slug, "review_settings", before.Visibility, s.Visibility, reason)
 	})
-	return s, err
+	return out, err
 }
 
 // rubricOf returns a call's rubric: its own, or the default.
@@ -153,21 +210,61 @@ func (a *App) StartReview(ctx context.Context, actor Actor, slug string) (store.
 	return call, err
 }
 
-// AuditFilter selects audit entries: entity kind and id, action, actor and
-// a time window (From ≤ at < To); zero fields do not filter. Limit ≤ 0
-// returns every entry.
-type AuditFilter = store.AuditFilter
+// AuditFilter selects audit entries: what belongs to one call (by slug),
+// entity kind and id, action, actor and a time window (From ≤ at < To);
+// zero fields do not filter. Limit ≤ 0 returns every entry.
+type AuditFilter struct {
+	// Call keeps the entries about a call: the call itself, its cases
+	// with their decisions and pinned or forbidden pairs, its panel, its
+	// assignments and reviews.
+	Call     string
+	Entity   string
+	EntityID string
+	Action   string
+	ActorID  int64
+	From, To time.Time
+	Limit    int
+}
+
+// storeFilter checks f and turns it into the store's filter.
+func (a *App) storeFilter(ctx context.Context, actor Actor, f AuditFilter) (store.AuditFilter, error) {
+	if err := requireStaff(actor); err != nil {
+		return store.AuditFilter{}, err
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return store.AuditFilter{}, invalid(domain.Errors{field("to", "err.too_small", map[string]any{"Min": f.From.Format(time.RFC3339)})})
+	}
+	sf := store.AuditFilter{Entity: f.Entity, EntityID: f.EntityID, Action: f.Action, ActorID: f.ActorID,
+		From: f.From, To: f.To, Limit: f.Limit}
+	if f.Call != "" {
+		call, err := a.Call(ctx, actor, f.Call)
+		if err != nil {
+			return store.AuditFilter{}, err
+		}
+		sf.CallID = call.ID
+	}
+	return sf, nil
+}
 
 // Audit returns the audit log's entries matching f, newest first
 // (secretariat and admin).
 func (a *App) Audit(ctx context.Context, actor Actor, f AuditFilter) ([]store.AuditEntry, error) {
-	if err := requireStaff(actor); err != nil {
+	sf, err := a.storeFilter(ctx, actor, f)
+	if err != nil {
 		return nil, err
 	}
-	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		return nil, invalid(domain.Errors{field("to", "err.too_small", map[string]any{"Min": f.From.Format(time.RFC3339)})})
+	return a.DB.SearchAudit(ctx, sf)
+}
+
+// AuditCount returns how many entries of the audit log match f, whatever
+// its Limit, and the accounts that made them, sorted (secretariat and
+// admin).
+func (a *App) AuditCount(ctx context.Context, actor Actor, f AuditFilter) (total int, actors []int64, err error) {
+	sf, err := a.storeFilter(ctx, actor, f)
+	if err != nil {
+		return 0, nil, err
 	}
-	return a.DB.SearchAudit(ctx, f)
+	return a.DB.CountAudit(ctx, sf)
 }
 
 // auditEntry builds an audit entry for AddAudits.

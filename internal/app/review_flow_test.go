@@ -242,32 +242,34 @@ func TestReviewWorkflow(t *testing.T) {
 			t.Errorf("applicant invites: %v", err)
 		}
 		tok := lastToken(t, db, "ruth@uni.example")
-		if view, err := a.Invitation(ctx, tok); err != nil || view.HasAccount || view.Call != r.call.Slug {
+		if view, err := a.Invitation(ctx, nil, tok); err != nil || view.HasAccount || view.Call != r.call.Slug || view.Accept != app.AcceptCreate {
 			t.Errorf("invitation view: %+v %v", view, err)
 		}
-		if _, _, err := a.AcceptInvitation(ctx, tok, ""); kind(err) != app.KindInvalid {
+		if _, _, err := a.AcceptInvitationAs(ctx, nil, tok, ""); kind(err) != app.KindInvalid {
 			t.Errorf("new account without a password: %v", err)
 		}
-		ruth, m, err := a.AcceptInvitation(ctx, tok, "a long reviewer password")
+		ruth, m, err := a.AcceptInvitationAs(ctx, nil, tok, "a long reviewer password")
 		if err != nil || ruth.Role != store.RoleReviewer || ruth.VerifiedAt == nil || m.State != "accepted" {
 			t.Fatalf("accept: %+v %+v %v", ruth, m, err)
 		}
-		if _, _, err := a.AcceptInvitation(ctx, tok, "a long reviewer password"); kind(err) != app.KindBadRequest {
+		if _, _, err := a.AcceptInvitationAs(ctx, nil, tok, "a long reviewer password"); kind(err) != app.KindBadRequest {
 			t.Errorf("a used invitation: %v", err)
 		}
-		existing, _, err := a.AcceptInvitation(ctx, lastToken(t, db, r.reviewer.Email), "")
+		existing, _, err := a.AcceptInvitationAs(ctx, &r.reviewer, lastToken(t, db, r.reviewer.Email), "")
 		if err != nil || existing.ID != r.reviewer.ID {
 			t.Fatalf("link an existing account: %v", err)
 		}
-		sam, _, err := a.AcceptInvitation(ctx, lastToken(t, db, "sam@coop.example"), "another long password")
+		sam, _, err := a.AcceptInvitationAs(ctx, nil, lastToken(t, db, "sam@coop.example"), "another long password")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := a.DeclineInvitation(ctx, lastToken(t, db, "nina@elsewhere.example"), "Ask Omar at the university."); err != nil {
+		if err := a.DeclineInvitation(ctx, lastToken(t, db, "nina@elsewhere.example"), app.Decline{Reason: "Too busy this year.",
+			Replacement: &app.Replacement{Name: "Omar Haddad", Email: "Omar@Uni.example"}}); err != nil {
 			t.Fatal(err)
 		}
 		panel, err := a.Reviewers(ctx, &r.sec, r.call.Slug)
-		if err != nil || len(panel) != 4 || panel[3].State != "declined" || panel[3].Suggestion != "Ask Omar at the university." {
+		if err != nil || len(panel) != 4 || panel[3].State != "declined" || panel[3].DeclineReason != "Too busy this year." ||
+			panel[3].Replacement == nil || *panel[3].Replacement != (app.Replacement{Name: "Omar Haddad", Email: "omar@uni.example"}) {
 			t.Fatalf("panel: %+v %v", panel, err)
 		}
 		if _, err := a.UpdateReviewerProfile(ctx, &ruth, r.call.Slug, ruth.ID, app.ReviewerProfile{

@@ -22,6 +22,8 @@ type MyAssignment struct {
 	Title string `json:"title"`
 	// Phase is the call's: reviews can be written while it is reviewing.
 	Phase string `json:"phase"`
+	// ReviewDeadline is when the call's reviews are due, if it has one.
+	ReviewDeadline *time.Time `json:"review_deadline,omitempty"`
 }
 
 // MyAssignments lists the actor's assignments in every call, by case.
@@ -35,6 +37,7 @@ func (a *App) MyAssignments(ctx context.Context, actor Actor) ([]MyAssignment, e
 	}
 	out := make([]MyAssignment, 0, len(as))
 	calls := map[int64]store.Call{}
+	deadlines := map[int64]*time.Time{}
 	for _, x := range as {
 		call, ok := calls[x.CallID]
 		if !ok {
@@ -42,13 +45,18 @@ func (a *App) MyAssignments(ctx context.Context, actor Actor) ([]MyAssignment, e
 				return nil, err
 			}
 			calls[x.CallID] = call
+			rs, err := a.DB.CallReviewSettings(ctx, call.ID)
+			if err != nil {
+				return nil, err
+			}
+			deadlines[x.CallID] = settingsOf(rs).Deadline
 		}
 		rc, err := a.reviewerCase(ctx, a.DB, call, x.CaseID)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, MyAssignment{ID: x.ID, Case: x.CaseID, Call: call.Slug, State: reviewStateOf(x.ReviewState),
-			Title: reviewerTitle(call, x.CaseID, rc.doc, rc.owner), Phase: a.Phase(call)})
+			Title: reviewerTitle(call, x.CaseID, rc.doc, rc.owner), Phase: a.Phase(call), ReviewDeadline: deadlines[x.CallID]})
 	}
 	return out, nil
 }

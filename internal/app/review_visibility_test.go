@@ -53,7 +53,7 @@ func newPanelFixture(t *testing.T, db *store.DB) *panelFixture {
 		if _, err := a.InviteReviewer(ctx, &p.sec, p.call.Slug, app.Invitation{Email: email, Name: name, Languages: []string{"en"}, MaxLoad: 1}); err != nil {
 			t.Fatal(err)
 		}
-		u, _, err := a.AcceptInvitation(ctx, lastToken(t, db, email), "a long reviewer password")
+		u, _, err := a.AcceptInvitationAs(ctx, nil, lastToken(t, db, email), "a long reviewer password")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -156,9 +157,25 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		if sw.code >= 500 {
 			lvl = slog.LevelError
 		}
-		log.Log(r.Context(), lvl, "request", "method", r.Method, "path", r.URL.Path, "status", sw.code,
+		log.Log(r.Context(), lvl, "request", "method", r.Method, "path", loggedPath(r.URL.Path), "status", sw.code,
 			"bytes", sw.bytes, "duration", time.Since(start))
 	})
+}
+
+// loggedPath is a request path as the log may keep it: the one-time
+// token of an invitation answered through the API is a secret, so it is
+// replaced by "…". (Tokens in query strings are never logged: the log
+// keeps only the path.)
+func loggedPath(p string) string {
+	const invitations = "/api/v1/invitations/"
+	rest, ok := strings.CutPrefix(p, invitations)
+	if !ok {
+		return p
+	}
+	if _, action, found := strings.Cut(rest, "/"); found {
+		return invitations + "…/" + action
+	}
+	return invitations + "…"
 }
 
 func recoverer(log *slog.Logger, next http.Handler) http.Handler {
@@ -168,7 +185,7 @@ func recoverer(log *slog.Logger, next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.Error("panic", "path", r.URL.Path, "panic", v)
+				log.Error("panic", "path", loggedPath(r.URL.Path), "panic", v)
 				http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 			}
 		}()

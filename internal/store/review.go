@@ -41,13 +41,15 @@ type ReviewSettings struct {
 	Visibility string
 	// RevealReviewers lets reviewers see each other's names.
 	RevealReviewers bool
+	// Deadline is when reviews are due (UTC); nil while none is set.
+	Deadline *time.Time
 }
 
 // CallReviewSettings returns a call's review settings.
 func (db *DB) CallReviewSettings(ctx context.Context, callID int64) (ReviewSettings, error) {
 	var s ReviewSettings
-	err := db.queryRow(ctx, `SELECT review_visibility, reveal_reviewers FROM calls WHERE id = ?`, callID).
-		Scan(&s.Visibility, &s.RevealReviewers)
+	err := db.queryRow(ctx, `SELECT review_visibility, reveal_reviewers, review_deadline FROM calls WHERE id = ?`, callID).
+		Scan(&s.Visibility, &s.RevealReviewers, nullTimeCol{&s.Deadline})
 	if err != nil {
 		return ReviewSettings{}, wrapErr(err, fmt.Sprintf("review settings of call %d", callID))
 	}
@@ -56,8 +58,9 @@ func (db *DB) CallReviewSettings(ctx context.Context, callID int64) (ReviewSetti
 
 // SetCallReviewSettings writes a call's review settings.
 func (db *DB) SetCallReviewSettings(ctx context.Context, callID int64, s ReviewSettings, at time.Time) error {
-	res, err := db.exec(ctx, `UPDATE calls SET review_visibility = ?, reveal_reviewers = ?, updated_at = ? WHERE id = ?`,
-		s.Visibility, s.RevealReviewers, db.ts(orNow(at)), callID)
+	res, err := db.exec(ctx, `UPDATE calls SET review_visibility = ?, reveal_reviewers = ?, review_deadline = ?, updated_at = ?
+		WHERE id = ?`,
+		s.Visibility, s.RevealReviewers, db.tsPtr(normPtr(s.Deadline)), db.ts(orNow(at)), callID)
 	return checkOne(res, err, fmt.Sprintf("set review settings of call %d", callID))
 }
 
@@ -167,56 +170,4 @@ func (db *DB) AddAudits(ctx context.Context, es []AuditEntry) error {
 		}
 	}
 	return nil
-}
-
-// AuditFilter selects audit entries; empty fields do not filter.
-type AuditFilter struct {
-	Entity   string
-	EntityID string
-	Action   string
-	ActorID  int64
-	From, To time.Time // From ≤ at < To
-	Limit    int       // ≤ 0 = all
-}
-
-// SearchAudit returns the audit entries matching f, newest first.
-func (db *DB) SearchAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
-	q := `SELECT id, at, actor_id, entity, entity_id, action, from_state, to_state, reason FROM audit_log WHERE 1 = 1`
-	var args []any
-	add := func(cond string, v any) {
-		q += ` AND ` + cond
-		args = append(args, v)
-	}
-	if f.Entity != "" {
-		add(`entity = ?`, f.Entity)
-	}
-	if f.EntityID != "" {
-		add(`entity_id = ?`, f.EntityID)
-	}
-	if f.Action != "" {
-		add(`action = ?`, f.Action)
-	}
-	if f.ActorID != 0 {
-		add(`actor_id = ?`, f.ActorID)
-	}
-	if !f.From.IsZero() {
-		add(`at >= ?`, db.ts(f.From))
-	}
-	if !f.To.IsZero() {
-		add(`at < ?`, db.ts(f.To))
-	}
-	q += ` ORDER BY at DESC, id DESC`
-	if f.Limit > 0 {
-		q += ` LIMIT ?`
-		args = append(args, f.Limit)
-	}
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("search audit: %w", err)
-	}
-	return collect(rows, func(s rowScanner) (AuditEntry, error) {
-		var e AuditEntry
-		err := s.Scan(&e.ID, timeCol{&e.At}, &e.ActorID, &e.Entity, &e.EntityID, &e.Action, &e.From, &e.To, &e.Reason)
-		return e, err
-	}, "search audit")
 }

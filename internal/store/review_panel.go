@@ -36,21 +36,28 @@ type PanelMember struct {
 	// once the invitation is answered.
 	InviteHash      string
 	InviteExpiresAt *time.Time
-	Suggestion      string // someone else, suggested on declining
-	InvitedBy       *int64
-	InvitedAt       time.Time
-	RespondedAt     *time.Time
+	Suggestion      string // someone else, suggested on declining (free text, before reasons were asked)
+	// DeclineReason, SuggestedName and SuggestedEmail are what a reviewer
+	// gave on declining: why, and someone else to invite instead.
+	DeclineReason  string
+	SuggestedName  string
+	SuggestedEmail string
+	InvitedBy      *int64
+	InvitedAt      time.Time
+	RespondedAt    *time.Time
 }
 
 const panelCols = `id, call_id, email, name, user_id, state, language, expertise, languages, max_load,
-	conflict_orgs, conflict_cases, invite_hash, invite_expires_at, suggestion, invited_by, invited_at, responded_at`
+	conflict_orgs, conflict_cases, invite_hash, invite_expires_at, suggestion, invited_by, invited_at, responded_at,
+	decline_reason, suggested_name, suggested_email`
 
 func scanPanelMember(s rowScanner) (PanelMember, error) {
 	var m PanelMember
 	var hash *string
 	err := s.Scan(&m.ID, &m.CallID, &m.Email, &m.Name, &m.UserID, &m.State, &m.Language, unmarshalCol{&m.Expertise},
 		unmarshalCol{&m.Languages}, &m.MaxLoad, unmarshalCol{&m.ConflictOrgs}, unmarshalCol{&m.ConflictCases},
-		&hash, nullTimeCol{&m.InviteExpiresAt}, &m.Suggestion, &m.InvitedBy, timeCol{&m.InvitedAt}, nullTimeCol{&m.RespondedAt})
+		&hash, nullTimeCol{&m.InviteExpiresAt}, &m.Suggestion, &m.InvitedBy, timeCol{&m.InvitedAt}, nullTimeCol{&m.RespondedAt},
+		&m.DeclineReason, &m.SuggestedName, &m.SuggestedEmail)
 	if hash != nil {
 		m.InviteHash = *hash
 	}
@@ -60,7 +67,8 @@ func scanPanelMember(s rowScanner) (PanelMember, error) {
 // panelArgs returns the arguments of the mutable columns, in the order
 // email, name, user_id, state, language, expertise, languages, max_load,
 // conflict_orgs, conflict_cases, invite_hash, invite_expires_at,
-// suggestion, invited_by, invited_at, responded_at.
+// suggestion, invited_by, invited_at, responded_at, decline_reason,
+// suggested_name, suggested_email.
 func (db *DB) panelArgs(m *PanelMember) ([]any, error) {
 	orEmpty := func(s []string) []string {
 		if s == nil {
@@ -84,7 +92,7 @@ func (db *DB) panelArgs(m *PanelMember) ([]any, error) {
 	}
 	return []any{normEmail(m.Email), m.Name, m.UserID, m.State, m.Language, jsons[0], jsons[1], m.MaxLoad,
 		jsons[2], jsons[3], hash, db.tsPtr(m.InviteExpiresAt), m.Suggestion, m.InvitedBy, db.ts(m.InvitedAt),
-		db.tsPtr(m.RespondedAt)}, nil
+		db.tsPtr(m.RespondedAt), m.DeclineReason, m.SuggestedName, normEmail(m.SuggestedEmail)}, nil
 }
 
 // CreatePanelMember inserts m, setting m.ID, and m.InvitedAt if it is zero.
@@ -99,8 +107,9 @@ func (db *DB) CreatePanelMember(ctx context.Context, m *PanelMember) error {
 	}
 	err = db.writeRow(ctx, `
 		INSERT INTO panel_members (call_id, email, name, user_id, state, language, expertise, languages, max_load,
-			conflict_orgs, conflict_cases, invite_hash, invite_expires_at, suggestion, invited_by, invited_at, responded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			conflict_orgs, conflict_cases, invite_hash, invite_expires_at, suggestion, invited_by, invited_at, responded_at,
+			decline_reason, suggested_name, suggested_email)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		append([]any{m.CallID}, args...)...).Scan(&m.ID)
 	if err != nil {
 		return wrapErr(err, what)
@@ -118,7 +127,7 @@ func (db *DB) UpdatePanelMember(ctx context.Context, m PanelMember) error {
 	res, err := db.exec(ctx, `
 		UPDATE panel_members SET email = ?, name = ?, user_id = ?, state = ?, language = ?, expertise = ?, languages = ?,
 			max_load = ?, conflict_orgs = ?, conflict_cases = ?, invite_hash = ?, invite_expires_at = ?, suggestion = ?,
-			invited_by = ?, invited_at = ?, responded_at = ?
+			invited_by = ?, invited_at = ?, responded_at = ?, decline_reason = ?, suggested_name = ?, suggested_email = ?
 		WHERE id = ?`, append(args, m.ID)...)
 	return checkOne(res, err, what)
 }

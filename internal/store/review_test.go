@@ -169,6 +169,20 @@ func TestPanelMembers(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// A decline keeps its reason and suggested replacement.
+		d, err := db.PanelMemberByInvite(ctx, "h-b@x.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.State, d.InviteHash, d.RespondedAt = "declined", "", &now
+		d.DeclineReason, d.SuggestedName, d.SuggestedEmail = "On leave.", "Ana Ruiz", " Ana@Uni.Example "
+		if err := db.UpdatePanelMember(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		d.SuggestedEmail = "ana@uni.example"
+		if got, err := db.PanelMemberByID(ctx, d.ID); err != nil || !reflect.DeepEqual(got, d) {
+			t.Errorf("declined member =\n%+v, %v\nwant\n%+v", got, err, d)
+		}
 		all, err := db.ListPanel(ctx, call.ID)
 		if err != nil || len(all) != 3 || all[0].ID != m.ID {
 			t.Errorf("ListPanel = %d, %v", len(all), err)

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/dxatlas/dxatlas/internal/app"
@@ -40,68 +39,6 @@ var (
 		"start", "reopen", "decide", "release", "publish", "unpublish"}
 )
 
-// callScope is what belongs to one call in the audit log: the call, its
-// cases (and their decisions and pinned pairs), its panel, its
-// assignments and reviews.
-type callScope struct {
-	slug        string
-	cases       map[string]bool
-	assignments map[string]bool
-	panel       map[string]bool
-}
-
-func (h *Handler) callScope(ctx context.Context, actor *store.User, slug string) (*callScope, error) {
-	s := &callScope{slug: slug, cases: map[string]bool{}, assignments: map[string]bool{}, panel: map[string]bool{}}
-	cases, err := h.allCases(ctx, actor, slug)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cases {
-		s.cases[c.ID] = true
-	}
-	as, err := h.app.Assignments(ctx, actor, slug)
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range as {
-		s.assignments[strconv.FormatInt(x.ID, 10)] = true
-	}
-	panel, err := h.app.Reviewers(ctx, actor, slug)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range panel {
-		s.panel[strconv.FormatInt(m.ID, 10)] = true
-	}
-	return s, nil
-}
-
-// has reports whether an audit entry is about the call. Assignments and
-// reviews are recognised by id, or, once an assignment was removed, by the
-// case their record names ("case DX-…").
-func (s *callScope) has(e store.AuditEntry) bool {
-	switch e.Entity {
-	case "call":
-		return e.EntityID == s.slug
-	case "case", "decision":
-		return s.cases[e.EntityID]
-	case "assignment_rule":
-		c, _, _ := strings.Cut(e.EntityID, "/")
-		return s.cases[c]
-	case "assignment", "review":
-		if s.assignments[e.EntityID] {
-			return true
-		}
-		if rest, ok := strings.CutPrefix(e.Reason, "case "); ok {
-			id, _, _ := strings.Cut(rest, " ")
-			return s.cases[strings.TrimSuffix(id, ":")]
-		}
-	case "panel":
-		return s.panel[e.EntityID]
-	}
-	return false
-}
-
 func (h *Handler) auditShow(w http.ResponseWriter, r *http.Request, rq *request) error {
 	b, call, err := h.secReviewPage(r, rq, "audit", "review.audit.title")
 	if err != nil {
@@ -112,8 +49,9 @@ func (h *Handler) auditShow(w http.ResponseWriter, r *http.Request, rq *request)
 	loc := callZone(call)
 	p := auditPage{secReviewBase: b, Zone: rq.L.ZoneName(loc)}
 	fe := newFormErrors(rq, "audit-filters")
-	// The database filters; the call's scope is applied to what it finds.
-	f := app.AuditFilter{Entity: q.Get("entity"), Action: q.Get("action")}
+	// The app filters by the call, in the database, and counts what
+	// matches beyond the entries shown.
+	f := app.AuditFilter{Call: call.Slug, Entity: q.Get("entity"), Action: q.Get("action"), Limit: auditShown}
 	var problems domain.Errors
 	if a := q.Get("actor"); a != "" {
 		n, err := strconv.ParseInt(a, 10, 64)
@@ -134,13 +72,13 @@ func (h *Handler) auditShow(w http.ResponseWriter, r *http.Request, rq *request)
 			*d.dst = *t
 		}
 	}
-	scope, err := h.callScope(ctx, rq.user, call.Slug)
-	if err != nil {
-		return err
-	}
 	var found []store.AuditEntry
+	var actorIDs []int64
 	if len(problems) == 0 {
 		found, err = h.app.Audit(ctx, rq.user, f)
+		if err == nil {
+			p.Total, actorIDs, err = h.app.AuditCount(ctx, rq.user, f)
+		}
 		if errs := fieldErrors(err); errs != nil {
 			problems, err = errs, nil
 		}
@@ -156,19 +94,13 @@ func (h *Handler) auditShow(w http.ResponseWriter, r *http.Request, rq *request)
 	if f.ActorID != 0 {
 		actors[f.ActorID] = true
 	}
+	for _, id := range actorIDs {
+		actors[id] = true
+	}
 	for _, e := range found {
-		if !scope.has(e) {
-			continue
-		}
-		if e.ActorID != nil {
-			actors[*e.ActorID] = true
-		}
-		p.Total++
-		if len(p.Entries) < auditShown {
-			p.Entries = append(p.Entries, auditRow{At: rq.L.FormatDateTime(e.At, loc), Actor: actorName(rq, names, e.ActorID),
-				Entity: auditLabel(rq, "entity", e.Entity), EntityID: e.EntityID, Action: auditLabel(rq, "action", e.Action),
-				From: stateLabel(rq, e.From), To: stateLabel(rq, e.To), Reason: e.Reason})
-		}
+		p.Entries = append(p.Entries, auditRow{At: rq.L.FormatDateTime(e.At, loc), Actor: actorName(rq, names, e.ActorID),
+			Entity: auditLabel(rq, "entity", e.Entity), EntityID: e.EntityID, Action: auditLabel(rq, "action", e.Action),
+			From: stateLabel(rq, e.From), To: stateLabel(rq, e.To), Reason: e.Reason})
 	}
 	p.Shown = len(p.Entries)
 	sel := func(name string, opts []option) *formField {

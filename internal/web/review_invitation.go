@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/dxatlas/dxatlas/internal/app"
 	"github.com/dxatlas/dxatlas/internal/domain"
@@ -20,23 +19,18 @@ type invitationPage struct {
 	Name      string
 	Email     string
 	Expires   string
-	// Mode says how accepting works: "create" an account with a password,
-	// "link" the signed-in account, "signin" first (the address has an
-	// account), or "other" (signed in with another address).
-	Mode       string
-	SignIn     string
-	Password   *formField
-	Suggestion *formField
-	Summary    []summaryItem
+	// Mode says how accepting works (app.InvitationView.Accept): "create"
+	// an account with a password, "link" the signed-in account, "signin"
+	// first (the address has an account), or "other" (signed in with
+	// another address).
+	Mode     string
+	SignIn   string
+	Password *formField
+	// Decline holds the reason and the suggested replacement's name and
+	// address.
+	Decline []*formField
+	Summary []summaryItem
 }
-
-// Ways of accepting an invitation.
-const (
-	inviteCreate = "create"
-	inviteLink   = "link"
-	inviteSignIn = "signin"
-	inviteOther  = "other"
-)
 
 func (h *Handler) invitationShow(w http.ResponseWriter, r *http.Request, rq *request) error {
 	return h.renderInvitation(w, r, rq, http.StatusOK, r.URL.Query().Get("token"), url.Values{}, nil, "")
@@ -46,7 +40,7 @@ func (h *Handler) invitationShow(w http.ResponseWriter, r *http.Request, rq *req
 // longer valid, says so and what to do.
 func (h *Handler) renderInvitation(w http.ResponseWriter, r *http.Request, rq *request, status int, token string,
 	v url.Values, errs domain.Errors, msg string) error {
-	view, err := h.app.Invitation(r.Context(), token)
+	view, err := h.app.Invitation(r.Context(), rq.user, token)
 	if ae := app.AsError(err); ae != nil && ae.Kind == app.KindBadRequest {
 		p := messagePage{basePage: h.base(r, rq, rq.T("review.invite.title")), Paragraphs: []string{rq.T(ae.Key)}}
 		h.render(w, r, rq, http.StatusBadRequest, "message", &p)
@@ -59,23 +53,21 @@ func (h *Handler) renderInvitation(w http.ResponseWriter, r *http.Request, rq *r
 	p := invitationPage{basePage: h.base(r, rq, rq.T("review.invite.title")), Token: token, Action: h.path(rq, "/review/invitation"),
 		Name: view.Name, Email: view.Email, Expires: rq.L.FormatDate(view.ExpiresAt, nil)}
 	p.CallTitle, p.CallLang = localized(view.CallTitle, rq.lang)
-	switch {
-	case rq.user != nil && strings.EqualFold(rq.user.Email, view.Email):
-		p.Mode = inviteLink
-	case rq.user != nil:
-		p.Mode = inviteOther
-	case view.HasAccount:
-		p.Mode = inviteSignIn
+	p.Mode = view.Accept
+	if p.Mode == app.AcceptSignIn {
 		p.SignIn = h.path(rq, "/account/signin") + "?next=" + url.QueryEscape(h.path(rq, "/review/invitation")+"?token="+url.QueryEscape(token))
-	default:
-		p.Mode = inviteCreate
 	}
 	fe := newFormErrors(rq, "invitation")
 	p.Password = &formField{ID: fieldID("password"), Name: "password", Kind: kindPassword, Required: true, Autocomplete: "new-password",
 		Label: rq.T("review.invite.password"), Help: rq.T("review.invite.password_help", map[string]any{"Min": app.MinPasswordLen})}
-	p.Suggestion = &formField{ID: fieldID("suggestion"), Name: "suggestion", Kind: kindTextarea, Rows: 3, UserText: true,
-		Label: rq.T("review.invite.suggestion"), Help: rq.T("review.invite.suggestion_help"), Value: v.Get("suggestion")}
-	fe.add(p.Password, p.Suggestion)
+	reason := &formField{ID: fieldID("reason"), Name: "reason", Kind: kindTextarea, Rows: 3, UserText: true,
+		Label: rq.T("review.invite.reason"), Help: rq.T("review.invite.reason_help"), Value: v.Get("reason")}
+	sname := &formField{ID: fieldID(suggestedName), Name: suggestedName, Kind: kindText, UserText: true, Autocomplete: "off",
+		Label: rq.T("review.invite.suggested_name"), Value: v.Get(suggestedName)}
+	semail := &formField{ID: fieldID(suggestedEmail), Name: suggestedEmail, Kind: kindEmail, Autocomplete: "off",
+		Label: rq.T("review.invite.suggested_email"), Help: rq.T("review.invite.suggestion_help"), Value: v.Get(suggestedEmail)}
+	p.Decline = []*formField{reason, sname, semail}
+	fe.add(p.Password, reason, sname, semail)
 	if msg != "" {
 		fe.message(msg)
 	}
@@ -83,6 +75,22 @@ func (h *Handler) renderInvitation(w http.ResponseWriter, r *http.Request, rq *r
 	p.Summary = fe.Summary
 	h.render(w, r, rq, status, "review_invitation", &p)
 	return nil
+}
+
+// Names of the decline form's fields for the suggested replacement, as
+// the app names their errors.
+const (
+	suggestedName  = "suggested_replacement.name"
+	suggestedEmail = "suggested_replacement.email"
+)
+
+// declineOf reads the decline form.
+func declineOf(v url.Values) app.Decline {
+	d := app.Decline{Reason: v.Get("reason")}
+	if v.Get(suggestedName) != "" || v.Get(suggestedEmail) != "" {
+		d.Replacement = &app.Replacement{Name: v.Get(suggestedName), Email: v.Get(suggestedEmail)}
+	}
+	return d
 }
 
 // invitationAnswer accepts or declines an invitation. A new account is
@@ -95,13 +103,13 @@ func (h *Handler) invitationAnswer(w http.ResponseWriter, r *http.Request, rq *r
 	}
 	token := v.Get("token")
 	if !h.csrfOK(r, rq, v) {
-		if _, err := h.app.Invitation(r.Context(), token); err != nil {
+		if _, err := h.app.Invitation(r.Context(), rq.user, token); err != nil {
 			return errCSRF
 		}
 		return h.renderInvitation(w, r, rq, http.StatusForbidden, token, v, nil, rq.T("error.csrf"))
 	}
 	if v.Get("action") == "decline" {
-		err := h.app.DeclineInvitation(r.Context(), token, v.Get("suggestion"))
+		err := h.app.DeclineInvitation(r.Context(), token, declineOf(v))
 		if errs := fieldErrors(err); errs != nil {
 			return h.renderInvitation(w, r, rq, http.StatusUnprocessableEntity, token, v, errs, "")
 		}
@@ -115,22 +123,20 @@ func (h *Handler) invitationAnswer(w http.ResponseWriter, r *http.Request, rq *r
 		h.render(w, r, rq, http.StatusOK, "message", &p)
 		return nil
 	}
-	view, err := h.app.Invitation(r.Context(), token)
-	if err != nil {
-		return h.renderInvitation(w, r, rq, http.StatusBadRequest, token, v, nil, "")
-	}
-	password := v.Get("password")
-	switch {
-	case rq.user != nil && !strings.EqualFold(rq.user.Email, view.Email):
-		return h.renderInvitation(w, r, rq, http.StatusForbidden, token, v, nil, rq.T("review.invite.other_account", map[string]any{"Email": view.Email}))
-	case rq.user != nil:
-		password = "" // the signed-in account is linked
-	case view.HasAccount:
-		return h.renderInvitation(w, r, rq, http.StatusUnauthorized, token, v, nil, rq.T("review.invite.sign_in_first"))
-	}
-	u, m, err := h.app.AcceptInvitation(r.Context(), token, password)
+	// The app decides who may accept; the page says what to do instead.
+	u, m, err := h.app.AcceptInvitationAs(r.Context(), rq.user, token, v.Get("password"))
 	if errs := fieldErrors(err); errs != nil {
 		return h.renderInvitation(w, r, rq, http.StatusUnprocessableEntity, token, v, errs, "")
+	}
+	if ae := app.AsError(err); ae != nil {
+		switch ae.Kind {
+		case app.KindBadRequest:
+			return h.renderInvitation(w, r, rq, http.StatusBadRequest, token, v, nil, "")
+		case app.KindForbidden:
+			return h.renderInvitation(w, r, rq, http.StatusForbidden, token, v, nil, rq.T("review.invite.other_account", ae.Args))
+		case app.KindUnauthenticated:
+			return h.renderInvitation(w, r, rq, http.StatusUnauthorized, token, v, nil, rq.T("review.invite.sign_in_first"))
+		}
 	}
 	if err != nil {
 		return err

@@ -163,9 +163,16 @@ func TestReviewJourneyPages(t *testing.T) {
 		o := e.client(t)
 		olink := e.mailedLink(t, "omar@uni-three.example", invitationLink)
 		o.get(olink).expect(t, http.StatusOK)
-		o.post(L+"/review/invitation", url.Values{"token": {olink[strings.Index(olink, "token=")+6:]}, "action": {"decline"},
-			"suggestion": {"Ask Dr Lee at the polytechnic."}}).expect(t, http.StatusOK).contains(t, esc(e.tr(lang, "review.invite.declined")))
-		s.get(L+"/sec/calls/sme-dx/panel").expect(t, http.StatusOK).contains(t, "Ask Dr Lee at the polytechnic.", esc(e.tr(lang, "review.panel.declined")))
+		otok := olink[strings.Index(olink, "token=")+6:]
+		o.post(L+"/review/invitation", url.Values{"token": {otok}, "action": {"decline"}, "reason": {"On leave until September."},
+			"suggested_replacement.name": {"Dr Lee Min"}, "suggested_replacement.email": {"lee at the polytechnic"}}).
+			expect(t, http.StatusUnprocessableEntity).
+			contains(t, `href="#f-suggested_replacement-email"`, "On leave until September.", `value="Dr Lee Min"`, `value="lee at the polytechnic"`)
+		o.post(L+"/review/invitation", url.Values{"token": {otok}, "action": {"decline"}, "reason": {"On leave until September."},
+			"suggested_replacement.name": {"Dr Lee Min"}, "suggested_replacement.email": {"Lee@Poly.example"}}).
+			expect(t, http.StatusOK).contains(t, esc(e.tr(lang, "review.invite.declined")))
+		s.get(L+"/sec/calls/sme-dx/panel").expect(t, http.StatusOK).contains(t, "On leave until September.", "Dr Lee Min &lt;lee@poly.example&gt;",
+			esc(e.tr(lang, "review.panel.declined")))
 
 		// After the deadline, the automatic assignment: two reviewers per case.
 		e.clk.Set(closes.Add(time.Hour))
@@ -268,9 +275,27 @@ func TestReviewJourneyPages(t *testing.T) {
 		s.get(L+"/sec/calls/sme-dx/review-settings").expect(t, http.StatusOK)
 		s.post(L+"/sec/calls/sme-dx/review-settings", url.Values{"review_visibility": {"always"}, "reveal_reviewers": {"true"}}).
 			expect(t, http.StatusOK).contains(t, esc(e.tr(lang, "review.flash.settings")), `value="always" checked`)
-		if set, _ := e.app.ReviewSettings(ctx, &e.sec, "sme-dx"); set.Visibility != "always" || !set.RevealReviewers {
+		if set, _ := e.app.ReviewSettings(ctx, &e.sec, "sme-dx"); set.Visibility != "always" || !set.RevealReviewers || set.Deadline != nil {
 			t.Errorf("settings %+v", set)
 		}
+		// The review deadline, typed in the call's time zone: what cannot be
+		// read comes back as typed, what is too early is refused.
+		s.post(L+"/sec/calls/sme-dx/review-settings", url.Values{"review_visibility": {"always"}, "review_deadline": {"next Friday"}}).
+			expect(t, http.StatusUnprocessableEntity).contains(t, `href="#f-review_deadline"`, `value="next Friday"`)
+		s.post(L+"/sec/calls/sme-dx/review-settings", url.Values{"review_visibility": {"always"}, "review_deadline": {"2026-06-01T12:00"}}).
+			expect(t, http.StatusUnprocessableEntity).contains(t, esc(e.tr(lang, "review.err.deadline_before_close")), `value="2026-06-01T12:00"`)
+		s.post(L+"/sec/calls/sme-dx/review-settings", url.Values{"review_visibility": {"always"}, "review_deadline": {"2026-07-31T17:00"}}).
+			expect(t, http.StatusOK).contains(t, esc(e.tr(lang, "review.flash.settings")), `value="2026-07-31T17:00"`)
+		if set, _ := e.app.ReviewSettings(ctx, &e.sec, "sme-dx"); set.Deadline == nil ||
+			!set.Deadline.Equal(time.Date(2026, 7, 31, 15, 0, 0, 0, time.UTC)) || set.RevealReviewers {
+			t.Errorf("settings with a deadline %+v", set)
+		}
+		// The reviewers see it on their list, in the call's time zone and in UTC.
+		loc, _ := time.LoadLocation("Europe/Zurich")
+		due, lz := time.Date(2026, 7, 31, 15, 0, 0, 0, time.UTC), e.app.Cat.Localizer(lang)
+		r.get(L+"/review").expect(t, http.StatusOK).contains(t,
+			esc(e.tr(lang, "review.mine.deadline", map[string]any{"Date": lz.FormatDateTime(due, loc), "Zone": lz.ZoneName(loc)})),
+			esc(e.tr(lang, "call.utc_time", map[string]any{"Date": lz.FormatDateTime(due, time.UTC)})))
 
 		for _, c := range []*client{s, a, b, n, r, o} {
 			for _, p := range c.pages {

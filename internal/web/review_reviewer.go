@@ -30,6 +30,10 @@ type reviewCallGroup struct {
 	Profile                string // the reviewer's declarations for the call
 	Items                  []reviewItem
 	Done                   int // reviews submitted
+	// Deadline is when the call's reviews are due, in the call's time
+	// zone (Zone) and in UTC; empty while the call has none.
+	Deadline, DeadlineUTC, Zone string
+	loc                         *time.Location
 }
 
 // reviewItem is one assignment in the list.
@@ -55,9 +59,13 @@ func (h *Handler) reviewMine(w http.ResponseWriter, r *http.Request, rq *request
 		}
 		g := reviewCallGroup{Slug: slug, Title: slug,
 			Profile: h.path(rq, "/review/calls/"+url.PathEscape(slug)+"/profile")}
+		g.loc = time.UTC
 		if c, err := h.app.Call(r.Context(), rq.user, slug); err == nil {
 			g.Title, g.TitleLang = localized(c.Title, rq.lang)
 			g.Phase = h.app.Phase(c)
+			if loc, err := time.LoadLocation(c.Timezone); err == nil {
+				g.loc = loc
+			}
 		}
 		group[slug] = len(p.Calls)
 		p.Calls = append(p.Calls, g)
@@ -70,6 +78,9 @@ func (h *Handler) reviewMine(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	for _, x := range mine {
 		g := add(x.Call)
+		if d := x.ReviewDeadline; d != nil && g.Deadline == "" {
+			g.Deadline, g.DeadlineUTC, g.Zone = rq.L.FormatDateTime(*d, g.loc), rq.L.FormatDateTime(*d, time.UTC), rq.L.ZoneName(g.loc)
+		}
 		it := reviewItem{Href: h.path(rq, "/review/assignments/"+strconv.FormatInt(x.ID, 10)), Case: x.Case, Title: x.Title,
 			State: rq.T("review.state." + x.State)}
 		switch {

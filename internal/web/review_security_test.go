@@ -56,7 +56,7 @@ func newReviewWorld(t *testing.T, e *env, blind bool, edit func(*domain.Case)) *
 			t.Fatal(err)
 		}
 		link := e.mailedLink(t, u.Email, invitationLink)
-		if _, _, err := e.app.AcceptInvitation(ctx, link[strings.Index(link, "token=")+6:], ""); err != nil {
+		if _, _, err := e.app.AcceptInvitationAs(ctx, &u, link[strings.Index(link, "token=")+6:], ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -370,7 +370,7 @@ func TestReviewCSRF(t *testing.T) {
 			{s, sec + "review-settings", sec + "review-settings", url.Values{"review_visibility": {"always"}, "reveal_reviewers": {"true"}}, "",
 				func() string { return fmt.Sprint(settings()) }},
 			{anon, pending, "/en/review/invitation", url.Values{"token": {pending[strings.Index(pending, "token=")+6:]}, "action": {"decline"},
-				"suggestion": {"Kept suggestion"}}, "Kept suggestion", panel},
+				"reason": {"Kept reason"}, "suggested_replacement.name": {"Kept Name"}}, "Kept Name", panel},
 		}
 		for _, tc := range cases {
 			for _, attack := range []struct {
@@ -409,6 +409,14 @@ func TestReviewCSRF(t *testing.T) {
 					}
 				})
 			}
+		}
+		// Accepting with another account is refused, and the page says why.
+		other := esc(e.tr("en", "review.invite.other_account", map[string]any{"Email": "pending@uni-eight.example"}))
+		r.get(pending).expect(t, http.StatusOK).contains(t, other)
+		r.post("/en/review/invitation", url.Values{"token": {pending[strings.Index(pending, "token=")+6:]}, "action": {"accept"},
+			"password": {password}}).expect(t, http.StatusForbidden).contains(t, other)
+		if got := panel(); !strings.Contains(got, "pending@uni-eight.example invited") {
+			t.Errorf("another account accepted the invitation: %s", got)
 		}
 	})
 }

@@ -28,6 +28,13 @@ func (h *Handler) reviewSettingsShow(w http.ResponseWriter, r *http.Request, rq 
 	if s.RevealReviewers {
 		v.Set("reveal_reviewers", "true")
 	}
+	if s.Deadline != nil {
+		call, err := h.app.Call(r.Context(), rq.user, r.PathValue("slug"))
+		if err != nil {
+			return err
+		}
+		v.Set("review_deadline", s.Deadline.In(callZone(call)).Format(localLayout))
+	}
 	return h.renderReviewSettings(w, r, rq, http.StatusOK, v, nil, "")
 }
 
@@ -47,8 +54,10 @@ func (h *Handler) renderReviewSettings(w http.ResponseWriter, r *http.Request, r
 		Label: rq.T("review.settings.visibility"), Options: withIDs(fieldID("review_visibility"), choose(opts, v.Get("review_visibility")))}
 	reveal := &formField{ID: fieldID("reveal_reviewers"), Name: "reveal_reviewers", Kind: kindCheckbox,
 		Label: rq.T("review.settings.reveal"), Help: rq.T("review.settings.reveal_help"), Checked: v.Get("reveal_reviewers") == "true"}
-	fe.add(vis, reveal)
-	p.Fields = []*formField{vis, reveal}
+	deadline := &formField{ID: fieldID("review_deadline"), Name: "review_deadline", Kind: kindDateTime, Value: v.Get("review_deadline"),
+		Label: rq.T("review.settings.deadline"), Help: rq.T("review.settings.deadline_help", map[string]any{"Zone": rq.L.ZoneName(callZone(call))})}
+	fe.add(vis, reveal, deadline)
+	p.Fields = []*formField{vis, reveal, deadline}
 	if msg != "" {
 		fe.message(msg)
 	}
@@ -70,8 +79,19 @@ func (h *Handler) reviewSettingsSave(w http.ResponseWriter, r *http.Request, rq 
 		return h.renderReviewSettings(w, r, rq, http.StatusForbidden, v, nil, rq.T("error.csrf"))
 	}
 	slug := r.PathValue("slug")
-	_, err = h.app.SetReviewSettings(r.Context(), rq.user, slug,
-		app.ReviewSettings{Visibility: v.Get("review_visibility"), RevealReviewers: v.Get("reveal_reviewers") == "true"})
+	call, err := h.app.Call(r.Context(), rq.user, slug)
+	if err != nil {
+		return err
+	}
+	// The deadline is typed in the call's time zone; what cannot be read
+	// is sent back with the rest of the form as typed.
+	deadline, ok := parseLocalTime(v.Get("review_deadline"), callZone(call))
+	if !ok {
+		return h.renderReviewSettings(w, r, rq, http.StatusUnprocessableEntity, v,
+			domain.Errors{{Field: "review_deadline", Key: "err.datetime"}}, "")
+	}
+	_, err = h.app.SetReviewSettings(r.Context(), rq.user, slug, app.ReviewSettings{Visibility: v.Get("review_visibility"),
+		RevealReviewers: v.Get("reveal_reviewers") == "true", Deadline: deadline})
 	if errs := fieldErrors(err); errs != nil {
 		return h.renderReviewSettings(w, r, rq, http.StatusUnprocessableEntity, v, errs, "")
 	}
