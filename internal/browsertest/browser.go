@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // EnvChromium names the variable that may give the browser's path.
@@ -293,6 +294,39 @@ func Eval[T any](t testing.TB, tb *Tab, expr string) T {
 // are quick to type).
 func Type(text string) chromedp.Action[chromedp.Void] {
 	return command(input.InsertText, input.InsertTextParams{Text: text})
+}
+
+// Key presses keys as a keyboard does. chromedp.KeyEvent sends a key's
+// character as an event of its own after the key went down, so it reaches
+// whatever has the focus by then: Enter on a link to a form field would
+// also submit the field's form, or type a line break into it. Here the
+// key down carries its character, and the browser pairs the two as it
+// does for a real key.
+func Key(keys string, mods ...chromedp.Modifier) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		for _, r := range keys {
+			evs := kb.Encode(r)
+			var out []*input.DispatchKeyEventParams
+			for _, e := range evs {
+				for _, m := range mods {
+					e.Modifiers |= int64(m)
+				}
+				if e.Type == kb.KeyChar {
+					if len(out) > 0 && out[0].Type == kb.KeyDown {
+						out[0].Text, out[0].UnmodifiedText = e.Text, e.UnmodifiedText
+					}
+					continue
+				}
+				out = append(out, e)
+			}
+			for _, e := range out {
+				if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, *e); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // Throttle emulates a slow network on every request of the tab: download

@@ -1,11 +1,16 @@
 // Package browsertest checks dxatlas in a real headless Chromium: WCAG 2.2
-// AA with axe-core on every page type in the six UN languages,
-// keyboard-only and JavaScript-free journeys, page weight, screenshots at
-// phone and desktop widths, and first render on an emulated 2G link.
+// AA with axe-core on every page type in the six UN languages, no English
+// left in the interface of a page in another language, keyboard-only and
+// JavaScript-free journeys (submit a case, review a case, search the
+// library), page weight, screenshots at phone and desktop widths, and
+// first render on an emulated 2G link.
 //
 // The tests start the real site in-process (server.Handler over SQLite,
-// seeded with the same demo as `dxatlas serve --demo`) on 127.0.0.1 and
-// drive Chromium through the DevTools protocol with chromedp.
+// seeded with the same demo as `dxatlas serve --demo`, and with the
+// Fixtures the review and library pages need: calls under review and
+// decided, reviews, an open invitation, a case taken out of the library)
+// on 127.0.0.1 and drive Chromium through the DevTools protocol with
+// chromedp.
 //
 // What they need:
 //
@@ -22,5 +27,7 @@
 //
 // To check a new page type, add a row to the pageTypes table in
 // pages_test.go: its path, who is signed in, and, if the page only appears
-// after an action (a form sent with errors), the steps that lead to it.
+// after an action (a form sent with errors), the steps that lead to it. If
+// it needs data the demo lacks, seed it in seed.go through the
+// application's operations.
 package browsertest

@@ -88,7 +88,7 @@ func (k *keyboard) focus(sel string) focusInfo {
 // that follows.
 func (k *keyboard) press(keys string, mods ...chromedp.Modifier) focusInfo {
 	k.t.Helper()
-	k.tb.Do(k.t, chromedp.KeyEvent(keys, chromedp.KeyModifiers(mods...)))
+	k.tb.Do(k.t, Key(keys, mods...))
 	return k.checked("")
 }
 
@@ -119,7 +119,7 @@ func (k *keyboard) tabTo(sel string) focusInfo {
 		return f
 	}
 	for range maxTabs {
-		k.tb.Do(k.t, chromedp.KeyEvent(kb.Tab))
+		k.tb.Do(k.t, Key(kb.Tab))
 		if f := k.checked(sel); f.Matches {
 			return f
 		}
@@ -175,11 +175,31 @@ func (k *keyboard) check(sel string) {
 	}
 }
 
+// radio tabs to a group of radio buttons (sel is its first button, where
+// Tab lands while none is chosen) and chooses its option n (from 0): Space
+// chooses the first, ArrowDown each next one.
+func (k *keyboard) radio(sel string, n int) {
+	k.t.Helper()
+	k.tabTo(sel)
+	if n == 0 {
+		k.press(" ")
+	}
+	for range n {
+		k.press(kb.ArrowDown)
+	}
+	name := Eval[string](k.t, k.tb, `document.activeElement.name`)
+	checked := Eval[[]string](k.t, k.tb, `[...document.querySelectorAll("input[type=radio]")].filter(r => r.name === document.activeElement.name && r.checked).map(r => r.value)`)
+	all := Eval[[]string](k.t, k.tb, `[...document.querySelectorAll("input[type=radio]")].filter(r => r.name === document.activeElement.name).map(r => r.value)`)
+	if n >= len(all) || len(checked) != 1 || checked[0] != all[n] {
+		k.t.Fatalf("%s: %s has %q chosen, want option %d of %q", k.tb.Path(k.t), name, checked, n, all)
+	}
+}
+
 // activate presses key (Enter or Space) on the focused element, which
 // leads to a new page, and returns its HTTP status.
 func (k *keyboard) activate(key string) int {
 	k.t.Helper()
-	return k.tb.Load(k.t, chromedp.KeyEvent(key))
+	return k.tb.Load(k.t, Key(key))
 }
 
 // arrived checks a newly loaded page. Nothing has the focus yet, so the

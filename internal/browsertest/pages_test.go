@@ -11,8 +11,9 @@ import (
 //
 // To cover a new page, add a row: a name, who sees it, its path under
 // /{lang} (with {call}, {case}, {draft} or {mail} for the fixtures of
-// suite.addFixtures), and, when the page only appears after an action,
-// the steps that lead to it (sendForm sends the page's form).
+// suite.addFixtures, or one of the site's Fixtures, such as {review} or
+// {published}), and, when the page only appears after an action, the
+// steps that lead to it (sendForm sends the page's form).
 type pageType struct {
 	name   string
 	as     string                                       // a demo role signed in, or visitor
@@ -29,6 +30,14 @@ var pageTypes = []pageType{
 	{name: "home", as: visitor, path: "/", public: true, shot: true},
 	{name: "call", as: visitor, path: "/calls/{call}", public: true, shot: true},
 	{name: "not_found", as: visitor, path: "/no/such/page", status: http.StatusNotFound, public: true},
+
+	// The library
+	{name: "library", as: visitor, path: "/cases", public: true},
+	{name: "library_search", as: visitor, path: "/cases?q=mobile&wsis=C7&language=en", public: true, shot: true},
+	{name: "library_case", as: visitor, path: "/cases/{published}", public: true, shot: true},
+	{name: "library_gone", as: visitor, path: "/cases/{gone}", status: http.StatusGone, public: true},
+	{name: "stats", as: visitor, path: "/stats", public: true, shot: true},
+	{name: "stats_filtered", as: visitor, path: "/stats?region=002", public: true},
 
 	// Accounts
 	{name: "signin", as: visitor, path: "/account/signin", public: true, shot: true},
@@ -47,12 +56,30 @@ var pageTypes = []pageType{
 	{name: "case_form_errors", as: applicant, path: "/me/cases/{draft}/edit", then: sendForm(`button[name=action][value=submit]`), status: http.StatusUnprocessableEntity, shot: true},
 	{name: "case_view", as: applicant, path: "/me/cases/{case}", shot: true},
 	{name: "case_withdraw", as: applicant, path: "/me/cases/{draft}/withdraw"},
+	{name: "case_decision", as: owner, path: "/me/cases/{decidedcase}", shot: true},
+
+	// Reviewers
+	{name: "review_invitation", as: visitor, path: "/review/invitation?token={invitation}"},
+	{name: "review_mine", as: reviewer, path: "/review", shot: true},
+	{name: "review_profile", as: reviewer, path: "/review/calls/{review}/profile"},
+	{name: "review_form", as: reviewer, path: "/review/assignments/{assignment}", shot: true},
+	{name: "review_form_errors", as: reviewer, path: "/review/assignments/{assignment}", then: sendForm(`#review-form button[name=action][value=submit]`), status: http.StatusUnprocessableEntity},
 
 	// Secretariat
 	{name: "sec_calls", as: secretariat, path: "/sec/calls"},
 	{name: "sec_call_new", as: secretariat, path: "/sec/calls/new"},
 	{name: "sec_call_edit", as: secretariat, path: "/sec/calls/{call}/edit"},
 	{name: "sec_cases", as: secretariat, path: "/sec/calls/{call}/cases?state=submitted&technology=analytics", shot: true},
+	{name: "sec_review", as: secretariat, path: "/sec/calls/{review}/review"},
+	{name: "sec_screening", as: secretariat, path: "/sec/calls/{review}/screening"},
+	{name: "sec_panel", as: secretariat, path: "/sec/calls/{review}/panel"},
+	{name: "sec_assignments", as: secretariat, path: "/sec/calls/{review}/assignments"},
+	{name: "sec_ranking", as: secretariat, path: "/sec/calls/{review}/ranking", shot: true},
+	{name: "sec_case_reviews", as: secretariat, path: "/sec/calls/{review}/cases/{reviewed}"},
+	{name: "sec_decisions", as: secretariat, path: "/sec/calls/{review}/decisions"},
+	{name: "sec_publication", as: secretariat, path: "/sec/calls/{decided}/publication"},
+	{name: "sec_audit", as: secretariat, path: "/sec/calls/{review}/audit"},
+	{name: "sec_review_settings", as: secretariat, path: "/sec/calls/{review}/review-settings"},
 
 	// Administration
 	{name: "admin_mail", as: admin, path: "/admin/mail"},
@@ -111,32 +138,31 @@ func (s *suite) roleTabs(t *testing.T) map[string]*Tab {
 }
 
 // TestAccessibility runs axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules
-// on every page type in the six languages, and fails on any violation.
+// on every page type in the six languages, and fails on any violation and
+// on any English left in a page in another language.
 func TestAccessibility(t *testing.T) {
 	t.Parallel()
 	s := newSuite(t)
 	axe := LoadAxe(t)
 	tabs := s.roleTabs(t)
-	for _, lang := range langs {
-		t.Run(lang, func(t *testing.T) {
-			t.Parallel()
-			// Tabs of each signed-in profile, for this language.
-			mine := map[string]*Tab{}
-			for role, tb := range tabs {
-				mine[role] = tb.Sibling(t, TabOptions{})
-			}
-			for _, pt := range pageTypes {
-				t.Run(pt.name, func(t *testing.T) {
-					tb := mine[pt.as]
-					s.open(t, tb, pt, lang)
-					for _, v := range Axe(t, tb, axe, AxeTags) {
-						t.Errorf("%s: %s", tb.Path(t), v)
-					}
-					for _, p := range tb.Problems() {
-						t.Errorf("%s: %s", tb.Path(t), p)
-					}
-				})
-			}
-		})
-	}
+	concurrently(t, langs, func(t *testing.T, _ int, lang string) {
+		// Tabs of each signed-in profile, for this language.
+		mine := map[string]*Tab{}
+		for role, tb := range tabs {
+			mine[role] = tb.Sibling(t, TabOptions{})
+		}
+		for _, pt := range pageTypes {
+			t.Run(pt.name, func(t *testing.T) {
+				tb := mine[pt.as]
+				s.open(t, tb, pt, lang)
+				for _, v := range Axe(t, tb, axe, AxeTags) {
+					t.Errorf("%s: %s", tb.Path(t), v)
+				}
+				checkNoEnglish(t, tb, lang)
+				for _, p := range tb.Problems() {
+					t.Errorf("%s: %s", tb.Path(t), p)
+				}
+			})
+		}
+	})
 }

@@ -29,41 +29,51 @@ func TestScreenshots(t *testing.T) {
 	s := newSuite(t)
 	dir := artifacts(t, "screenshots")
 	tabs := s.roleTabs(t)
+	// Each language at each width, all at once.
+	type run struct {
+		lang string
+		vp   TabOptions
+		w    string
+	}
+	var runs []run
+	var names []string
 	for _, lang := range []string{"en", "ar"} {
 		for _, vp := range viewports {
-			t.Run(lang+"_"+vp.name, func(t *testing.T) {
-				t.Parallel()
-				mine := map[string]*Tab{}
-				for role, tb := range tabs {
-					mine[role] = tb.Sibling(t, vp.o)
+			runs = append(runs, run{lang, vp.o, vp.name})
+			names = append(names, lang+"_"+vp.name)
+		}
+	}
+	concurrently(t, names, func(t *testing.T, i int, _ string) {
+		lang, r := runs[i].lang, runs[i]
+		mine := map[string]*Tab{}
+		for role, tb := range tabs {
+			mine[role] = tb.Sibling(t, r.vp)
+		}
+		for _, pt := range pageTypes {
+			if !pt.shot {
+				continue
+			}
+			t.Run(pt.name, func(t *testing.T) {
+				tb := mine[pt.as]
+				s.open(t, tb, pt, lang)
+				if over := Eval[int](t, tb, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); over > 0 {
+					t.Errorf("%s at %s px: the page is %d px wider than the screen", tb.Path(t), r.w, over)
 				}
-				for _, pt := range pageTypes {
-					if !pt.shot {
-						continue
-					}
-					t.Run(pt.name, func(t *testing.T) {
-						tb := mine[pt.as]
-						s.open(t, tb, pt, lang)
-						if over := Eval[int](t, tb, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); over > 0 {
-							t.Errorf("%s at %s px: the page is %d px wider than the screen", tb.Path(t), vp.name, over)
-						}
-						shot := fullPage(t, tb)
-						img, err := png.DecodeConfig(bytes.NewReader(shot))
-						if err != nil {
-							t.Fatalf("screenshot: %v", err)
-						}
-						if want := int(vp.o.Width); img.Width != want {
-							t.Errorf("screenshot %d px wide, want %d", img.Width, want)
-						}
-						name := filepath.Join(dir, pt.name+"-"+lang+"-"+vp.name+".png")
-						if err := os.WriteFile(name, shot, 0o644); err != nil {
-							t.Fatal(err)
-						}
-					})
+				shot := fullPage(t, tb)
+				img, err := png.DecodeConfig(bytes.NewReader(shot))
+				if err != nil {
+					t.Fatalf("screenshot: %v", err)
+				}
+				if want := int(r.vp.Width); img.Width != want {
+					t.Errorf("screenshot %d px wide, want %d", img.Width, want)
+				}
+				name := filepath.Join(dir, pt.name+"-"+lang+"-"+r.w+".png")
+				if err := os.WriteFile(name, shot, 0o644); err != nil {
+					t.Fatal(err)
 				}
 			})
 		}
-	}
+	})
 	t.Logf("screenshots in %s", dir)
 }
 

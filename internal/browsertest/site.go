@@ -29,9 +29,11 @@ type Site struct {
 	App      *app.App
 	DB       *store.DB
 	Accounts []demo.Account
+	Fixtures Fixtures // what the demo lacks, for the review and library pages
 }
 
-// StartSite starts a site for t and stops it when t ends.
+// StartSite starts a site for t, with the demo and the Fixtures, and
+// stops it when t ends.
 func StartSite(t testing.TB) *Site {
 	t.Helper()
 	ctx := context.Background()
@@ -56,6 +58,9 @@ func StartSite(t testing.TB) *Site {
 	s.App = app.New(db, cat, app.Options{BaseURL: s.URL, Log: log})
 	if s.Accounts, err = demo.Seed(ctx, s.App); err != nil {
 		t.Fatalf("demo: %v", err)
+	}
+	if s.Fixtures, err = s.seedFixtures(ctx); err != nil {
+		t.Fatalf("fixtures: %v", err)
 	}
 	h, err := server.Handler(s.App, server.Options{})
 	if err != nil {

@@ -2,12 +2,14 @@ package browsertest
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -25,6 +27,7 @@ const (
 	secretariat = store.RoleSecretariat
 	admin       = store.RoleAdmin
 	reviewer    = store.RoleReviewer
+	owner       = "owner" // the applicant of the reviewed cases (Fixtures.Owner)
 )
 
 // suite is a running site and browser for one test.
@@ -46,6 +49,7 @@ func newSuite(t *testing.T) *suite {
 		t.Fatal(err)
 	}
 	s.fx = fixture{"call": call.Slug}
+	maps.Copy(s.fx, s.site.Fixtures.values())
 	return s
 }
 
@@ -67,7 +71,11 @@ func (s *suite) path(t testing.TB, p string) string {
 func (s *suite) tab(t testing.TB, role string, o TabOptions) *Tab {
 	t.Helper()
 	tb := NewTab(t, s.browser, s.site, o)
-	if role != visitor {
+	switch role {
+	case visitor:
+	case owner:
+		signIn(t, tb, "en", s.site.Fixtures.Owner)
+	default:
 		signIn(t, tb, "en", s.site.Account(t, role))
 	}
 	return tb
@@ -143,6 +151,21 @@ func artifacts(t testing.TB, name string) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// concurrently runs f for each of names as subtests, all at once. They
+// do not call t.Parallel: go test runs at most GOMAXPROCS parallel tests
+// at a time, and these spend their time waiting for the browser, so that
+// limit would leave a small machine idle.
+func concurrently(t *testing.T, names []string, f func(t *testing.T, i int, name string)) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() {
+			t.Run(name, func(t *testing.T) { f(t, i, name) })
+		})
+	}
+	wg.Wait()
 }
 
 // langs are the six interface languages.

@@ -83,48 +83,45 @@ func TestPageWeight(t *testing.T) {
 		mu      sync.Mutex
 		weights = map[string]int{}
 	)
-	for _, lang := range langs {
-		t.Run(lang, func(t *testing.T) {
-			t.Parallel()
-			for _, pt := range pageTypes {
-				if !pt.public {
-					continue
-				}
-				t.Run(pt.name, func(t *testing.T) {
-					tb := NewTab(t, s.browser, s.site, TabOptions{})
-					s.open(t, tb, pt, lang)
-					w := Eval[pageWeight](t, tb, weightJS)
-					mu.Lock()
-					weights[lang+" "+pt.name] = w.total()
-					mu.Unlock()
-					if w.total() > weightBudget {
-						t.Errorf("%s: %d bytes transferred, budget %d:\n%s", tb.Path(t), w.total(), weightBudget, w.table())
-					}
-					for _, r := range append([]resourceWeight{w.Document}, w.Resources...) {
-						if !strings.HasPrefix(r.Name, s.site.URL) {
-							t.Errorf("%s: a request leaves the site: %s", tb.Path(t), r.Name)
-						}
-						if fontFile.MatchString(r.Name) {
-							t.Errorf("%s: a web font is requested: %s", tb.Path(t), r.Name)
-						}
-						// Text over a kilobyte is sent compressed.
-						if r.Decoded > 1024 && r.Encoded >= r.Decoded {
-							t.Errorf("%s: %s is sent uncompressed (%d bytes)", tb.Path(t), r.Name, r.Encoded)
-						}
-					}
-					if w.FontFaces > 0 {
-						t.Errorf("%s: the style sheets declare %d web fonts", tb.Path(t), w.FontFaces)
-					}
-					for _, img := range w.Images {
-						if img.Width == "" || img.Height == "" || img.Loading != "lazy" {
-							t.Errorf("%s: <img src=%q width=%q height=%q loading=%q>: want its size and loading=lazy",
-								tb.Path(t), img.Src, img.Width, img.Height, img.Loading)
-						}
-					}
-				})
+	concurrently(t, langs, func(t *testing.T, _ int, lang string) {
+		for _, pt := range pageTypes {
+			if !pt.public {
+				continue
 			}
-		})
-	}
+			t.Run(pt.name, func(t *testing.T) {
+				tb := NewTab(t, s.browser, s.site, TabOptions{})
+				s.open(t, tb, pt, lang)
+				w := Eval[pageWeight](t, tb, weightJS)
+				mu.Lock()
+				weights[lang+" "+pt.name] = w.total()
+				mu.Unlock()
+				if w.total() > weightBudget {
+					t.Errorf("%s: %d bytes transferred, budget %d:\n%s", tb.Path(t), w.total(), weightBudget, w.table())
+				}
+				for _, r := range append([]resourceWeight{w.Document}, w.Resources...) {
+					if !strings.HasPrefix(r.Name, s.site.URL) {
+						t.Errorf("%s: a request leaves the site: %s", tb.Path(t), r.Name)
+					}
+					if fontFile.MatchString(r.Name) {
+						t.Errorf("%s: a web font is requested: %s", tb.Path(t), r.Name)
+					}
+					// Text over a kilobyte is sent compressed.
+					if r.Decoded > 1024 && r.Encoded >= r.Decoded {
+						t.Errorf("%s: %s is sent uncompressed (%d bytes)", tb.Path(t), r.Name, r.Encoded)
+					}
+				}
+				if w.FontFaces > 0 {
+					t.Errorf("%s: the style sheets declare %d web fonts", tb.Path(t), w.FontFaces)
+				}
+				for _, img := range w.Images {
+					if img.Width == "" || img.Height == "" || img.Loading != "lazy" {
+						t.Errorf("%s: <img src=%q width=%q height=%q loading=%q>: want its size and loading=lazy",
+							tb.Path(t), img.Src, img.Width, img.Height, img.Loading)
+					}
+				}
+			})
+		}
+	})
 	t.Cleanup(func() {
 		if len(weights) == 0 {
 			return

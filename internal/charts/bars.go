@@ -13,12 +13,11 @@ type Bar struct {
 	Label string  // what the bar counts, as the reader reads it
 	Value string  // N formatted for the reader; empty: N in plain digits
 	N     float64 // the bar's length relative to the others; N ≤ 0 or NaN draws none
-	Href  string  // optional link, e.g. to the library filtered on this bar
 }
 
 // BarChart is a horizontal bar chart. Labels sit above their bars, so long
 // ones have the chart's full width; those longer than two lines are cut
-// with an ellipsis and given whole in the row's tooltip.
+// with an ellipsis and given whole in a tooltip.
 type BarChart struct {
 	// ID names the chart's elements; it must be unique in the page. Empty:
 	// derived from the title and description.
@@ -53,13 +52,15 @@ const (
 
 type barRow struct {
 	lines []string
+	cut   bool // the label is cut: its tooltip gives it whole
 	value string
 	n     float64
-	href  string
 	label string
 }
 
-// Bars renders c as an inline SVG element.
+// Bars renders c as an inline SVG element. To keep it small, what rows
+// share is said once: the labels, the bars and the values are each drawn
+// in a group that carries their common attributes.
 func Bars(c BarChart) template.HTML {
 	dir := direction(c.Dir)
 	w := float64(c.Width)
@@ -80,24 +81,34 @@ func Bars(c BarChart) template.HTML {
 		if v == "" {
 			v = plainNumber(bar.N)
 		}
-		lines, _ := wrap(bar.Label, w-2*barPad, barFont, barMaxLines)
-		rows[i] = barRow{lines: lines, value: v, n: n, href: bar.Href, label: bar.Label}
+		lines, cut := wrap(bar.Label, w-2*barPad, barFont, barMaxLines)
+		rows[i] = barRow{lines: lines, cut: cut, value: v, n: n, label: bar.Label}
 		maxN = math.Max(maxN, n)
 		valueW = math.Max(valueW, textWidth(v, barFont))
 	}
 	plot := math.Max(w-2*barPad-valueW-barValueGap, w/3)
 
+	// Each row's top: its label lines, then its bar.
+	tops := make([]float64, len(rows))
 	h := barPad
 	for i, r := range rows {
 		if i > 0 {
 			h += barRowGap
 		}
+		tops[i] = h
 		h += float64(len(r.lines))*barLineH + barLabelGap + barHeight
 	}
 	h += barPad
+	barTop := func(i int) float64 { return tops[i] + float64(len(rows[i].lines))*barLineH + barLabelGap }
+	length := func(r barRow) float64 {
+		if maxN > 0 && r.n > 0 {
+			return math.Max(r.n/maxN*plot, 1) // a non-zero bar stays visible
+		}
+		return 0
+	}
 
 	var b builder
-	b.Grow(512 + 400*len(rows))
+	b.Grow(512 + 160*len(rows))
 	b.open(id, "dx-chart dx-bars", c.Lang, "0 0 "+formatNum(w)+" "+formatNum(h))
 	b.numAttr("width", w)
 	b.WriteByte('>')
@@ -107,61 +118,78 @@ func Bars(c BarChart) template.HTML {
 	b.attr("direction", dir)
 	b.WriteByte('>')
 
-	y := barPad
-	for _, r := range rows {
-		linked := b.openLink(r.href)
-		if !linked {
-			b.WriteString("<g>")
-		}
-		b.WriteString("<title>")
-		b.text(labelValue(c.Lang, strings.Join(strings.Fields(r.label), " "), r.value))
-		b.WriteString("</title>")
-
-		labelX := barPad
-		if dir == "rtl" {
-			labelX = w - barPad
-		}
+	// The labels, above their bars, at the chart's start.
+	labelX := barPad
+	if dir == "rtl" {
+		labelX = w - barPad
+	}
+	for i, r := range rows {
 		for k, line := range r.lines {
 			b.WriteString("<text")
 			b.numAttr("x", labelX)
-			b.numAttr("y", y+barFont+float64(k)*barLineH)
+			b.numAttr("y", tops[i]+barFont+float64(k)*barLineH)
 			b.WriteByte('>')
+			if k == 0 && r.cut {
+				b.WriteString("<title>")
+				b.text(labelValue(c.Lang, strings.Join(strings.Fields(r.label), " "), r.value))
+				b.WriteString("</title>")
+			}
 			b.text(line)
 			b.WriteString("</text>")
 		}
-		top := y + float64(len(r.lines))*barLineH + barLabelGap
+	}
 
-		length := 0.0
-		if maxN > 0 && r.n > 0 {
-			length = math.Max(r.n/maxN*plot, 1) // a non-zero bar stays visible
+	// The bars.
+	b.WriteString(`<g fill="` + barFill + `">`)
+	for i, r := range rows {
+		l := length(r)
+		if l == 0 {
+			continue
 		}
-		barX, valueX := barPad, barPad+length+barValueGap
+		x := barPad
 		if dir == "rtl" {
-			barX, valueX = w-barPad-length, w-barPad-length-barValueGap
+			x = w - barPad - l
 		}
-		if length > 0 {
-			b.WriteString("<rect")
-			b.numAttr("x", barX)
-			b.numAttr("y", top)
-			b.numAttr("width", length)
-			b.numAttr("height", barHeight)
-			b.attr("fill", barFill)
-			b.WriteString("/>")
-		}
-		b.WriteString("<text")
-		b.numAttr("x", valueX)
-		b.numAttr("y", top+barHeight/2+barFont*0.35)
-		b.dirAttrs(dir, numberDir(r.value, dir))
-		b.WriteByte('>')
-		b.text(r.value)
-		b.WriteString("</text>")
+		b.WriteString("<rect")
+		b.numAttr("x", x)
+		b.numAttr("y", barTop(i))
+		b.numAttr("width", l)
+		b.numAttr("height", barHeight)
+		b.WriteString("/>")
+	}
+	b.WriteString("</g>")
 
-		if linked {
-			b.WriteString("</a>")
-		} else {
-			b.WriteString("</g>")
+	// The values, after the bars' ends, grouped by how they are laid
+	// out: numbers in Latin digits run left to right even in Arabic.
+	for start := 0; start < len(rows); {
+		vdir := numberDir(rows[start].value, dir)
+		end := start + 1
+		for end < len(rows) && numberDir(rows[end].value, dir) == vdir {
+			end++
 		}
-		y = top + barHeight + barRowGap
+		// direction and text-anchor are inherited; unicode-bidi, which
+		// isolates a number from the chart's direction, is not.
+		b.WriteString("<g")
+		b.attr("direction", vdir)
+		b.attr("text-anchor", textAnchor(dir, vdir))
+		b.WriteByte('>')
+		for i := start; i < end; i++ {
+			x := barPad + length(rows[i]) + barValueGap
+			if dir == "rtl" {
+				x = w - barPad - length(rows[i]) - barValueGap
+			}
+			b.WriteString("<text")
+			if vdir != dir {
+				b.WriteString(` unicode-bidi="embed"`)
+			}
+			b.numAttr("x", x)
+			b.numAttr("y", barTop(i)+barHeight/2+barFont*0.35)
+			b.WriteByte('>')
+			b.text(rows[i].value)
+			b.WriteString("</text>")
+		}
+		b.WriteString("</g>")
+		start = end
 	}
 	b.WriteString("</g></svg>")
 	return template.HTML(b.String())

@@ -2,12 +2,13 @@ package charts
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
 
-// actionLines is a chart as the statistics page draws it: long labels,
-// links, a zero.
+// actionLines is a chart as the statistics page draws it: long labels, a
+// zero.
 func actionLines(lang, dir string) BarChart {
 	labels := map[string][]string{
 		"en": {
@@ -29,8 +30,8 @@ func actionLines(lang, dir string) BarChart {
 		Dir:   dir,
 		Lang:  lang,
 		Bars: []Bar{
-			{Label: labels[0], Value: "128", N: 128, Href: "/" + lang + "/library?action_line=C7"},
-			{Label: labels[1], Value: "47 (21%)", N: 47, Href: "/" + lang + "/library?action_line=C5"},
+			{Label: labels[0], Value: "128", N: 128},
+			{Label: labels[1], Value: "47 (21%)", N: 47},
 			{Label: labels[2], Value: "9", N: 9},
 			{Label: labels[3], Value: "0", N: 0},
 		},
@@ -71,21 +72,30 @@ func measureBars(t *testing.T, c BarChart) barGeometry {
 	if vb := strings.Fields(root.attr("viewBox")); len(vb) != 4 || vb[2] != root.attr("width") {
 		t.Fatalf("viewBox %q does not match width %q", root.attr("viewBox"), root.attr("width"))
 	}
+	// inherited returns an attribute as an element inherits it.
+	inherited := func(n node, path []node, name string) string {
+		v := n.attr(name)
+		for i := len(path) - 1; i >= 0 && v == ""; i-- {
+			v = path[i].attr(name)
+		}
+		return v
+	}
 	root.walk(func(n node, path []node) {
 		switch n.XMLName.Local {
 		case "g":
-			if d := n.attr("direction"); d != "" {
+			if d := n.attr("direction"); d != "" && g.labelDir == "" {
 				g.labelDir = d
 			}
 		case "rect":
 			g.rects = append(g.rects, [2]float64{n.num(t, "x"), n.num(t, "width")})
 		case "text":
-			if n.attr("text-anchor") == "" {
+			anchor := inherited(n, path, "text-anchor")
+			if anchor == "" {
 				g.labelX = append(g.labelX, n.num(t, "x"))
 				return
 			}
 			g.valueX = append(g.valueX, n.num(t, "x"))
-			g.valueAttrs = append(g.valueAttrs, n.attr("direction")+" "+n.attr("unicode-bidi")+" "+n.attr("text-anchor"))
+			g.valueAttrs = append(g.valueAttrs, inherited(n, path, "direction")+" "+n.attr("unicode-bidi")+" "+anchor)
 		}
 	})
 	return g
@@ -179,17 +189,35 @@ func TestBarsLongLabel(t *testing.T) {
 	long := actionLines("en", "ltr").Bars[0].Label
 	root := parseSVG(t, string(Bars(BarChart{Title: "t", Desc: "d", Width: 360, Bars: []Bar{{Label: long, Value: "3", N: 3}}})))
 	var lines []string
-	for _, n := range root.all("text") {
-		if n.attr("text-anchor") == "" {
-			lines = append(lines, n.Text)
+	root.walk(func(n node, path []node) {
+		if n.XMLName.Local != "text" || slices.ContainsFunc(path, func(g node) bool { return g.attr("text-anchor") != "" }) {
+			return // a value
 		}
-	}
+		lines = append(lines, n.Text)
+	})
 	if len(lines) != barMaxLines || !strings.HasSuffix(lines[len(lines)-1], "…") {
 		t.Errorf("label lines %q, want %d ending in an ellipsis", lines, barMaxLines)
 	}
 	titles := root.all("title")
 	if len(titles) != 2 || titles[1].Text != long+": 3" {
-		t.Errorf("row tooltip %q, want the whole label and value", titles[1].Text)
+		t.Fatalf("titles %v, want the chart's and the cut label's tooltip with the whole label and value", titles)
+	}
+}
+
+// TestBarsNoLinksFewTooltips: a chart is an image, which holds nothing
+// operable, and it repeats in tooltips only the labels it had to cut.
+func TestBarsNoLinksFewTooltips(t *testing.T) {
+	c := actionLines("en", "ltr")
+	root := parseSVG(t, string(Bars(c)))
+	if n := len(root.all("a")); n != 0 {
+		t.Errorf("%d links in the chart", n)
+	}
+	var tips []string
+	for _, n := range root.all("title")[1:] {
+		tips = append(tips, n.Text)
+	}
+	if len(tips) != 1 || !strings.HasPrefix(tips[0], "C7 ICT applications") {
+		t.Errorf("tooltips %q, want only the cut C7 label's", tips)
 	}
 }
 

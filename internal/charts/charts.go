@@ -6,19 +6,17 @@
 //
 // Each chart is an <svg role="img"> named by its <title> and <desc>.
 // Screen readers announce it as one image, so the page must show the same
-// data as an HTML table next to it; for the same reason links inside a
-// chart are taken out of the tab order (tabindex="-1"): they are a shortcut
-// for pointer users, and keyboard users find them in the table.
+// data as an HTML table next to it; and an image holds no links (WCAG
+// 4.1.2: an image's content is not operable), so the table carries them.
 //
-// Every text that reaches the output (titles, labels, values, links) is
-// escaped: labels come from translations and from applicants.
+// Every text that reaches the output (titles, labels, values) is escaped:
+// labels come from translations and from applicants.
 package charts
 
 import (
 	"fmt"
 	"hash/fnv"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
@@ -123,40 +121,6 @@ func (b *builder) titleDesc(id, title, desc string) {
 	b.WriteByte('>')
 	b.text(desc)
 	b.WriteString(`</desc>`)
-}
-
-// openLink writes the start of a link kept out of the tab order; it
-// reports false, writing nothing, when href is empty or not a safe link.
-func (b *builder) openLink(href string) bool {
-	if !safeHref(href) {
-		return false
-	}
-	b.WriteString(`<a`)
-	b.attr("href", href)
-	b.WriteString(` tabindex="-1">`)
-	return true
-}
-
-// safeHref accepts relative references and http(s) URLs, nothing that a
-// browser could run (javascript:, data:).
-func safeHref(href string) bool {
-	if strings.TrimSpace(href) == "" {
-		return false
-	}
-	for _, r := range href {
-		if r < 0x20 || r == 0x7f {
-			return false
-		}
-	}
-	u, err := url.Parse(href)
-	if err != nil {
-		return false
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "", "http", "https":
-		return true
-	}
-	return false
 }
 
 // chartID returns id, kept to the letters, digits, "-" and "_" that are

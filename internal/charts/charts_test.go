@@ -142,9 +142,9 @@ func TestEscaping(t *testing.T) {
 			ID:    `x" onload="alert(1)`,
 			Title: script, Desc: onload, Lang: `en" onload="`,
 			Bars: []Bar{
-				{Label: script, Value: onload, N: 3, Href: `/library?q="onload=alert(1)`},
-				{Label: onload + " & more", Value: "1", N: 1, Href: "javascript:alert(1)"},
-				{Label: "nul\x00and\x1bescape", Value: "2", N: 2, Href: " JavaScript:alert(1)"},
+				{Label: script + " " + strings.Repeat("long ", 40), Value: onload, N: 3},
+				{Label: onload + " & more", Value: "1", N: 1},
+				{Label: "nul\x00and\x1bescape", Value: "2", N: 2},
 			},
 		})),
 		"map": string(WorldMap(Map{
@@ -152,18 +152,12 @@ func TestEscaping(t *testing.T) {
 			Title: script, Desc: onload, Legend: script, Lang: `ar" onload="`, Dir: "rtl",
 			Values: map[string]float64{"KE": 4, "FR": 1, "TV": 2},
 			Label:  func(code string) string { return script + code },
-			Href: func(code string) string {
-				if code == "FR" {
-					return "data:text/html,<script>alert(1)</script>"
-				}
-				return `/library?country=` + code + `&x="onload=alert(1)`
-			},
 			Format: func(v float64) string { return onload + strconv.Itoa(int(v)) },
 		})),
 	}
 	for name, out := range outputs {
 		t.Run(name, func(t *testing.T) {
-			for _, bad := range []string{"<script", `"onload=`, `" onload="`, "javascript:", "data:text", "\x00", "\x1b"} {
+			for _, bad := range []string{"<script", `"onload=`, `" onload="`, "\x00", "\x1b"} {
 				if strings.Contains(out, bad) {
 					t.Errorf("output contains %q unescaped", bad)
 				}
@@ -184,43 +178,6 @@ func TestEscaping(t *testing.T) {
 			joined := strings.Join(texts, "\n")
 			if !strings.Contains(joined, script) || !strings.Contains(joined, onload) {
 				t.Errorf("the texts do not read back as given:\n%s", joined)
-			}
-			for _, a := range root.all("a") {
-				href := a.attr("href")
-				if !strings.HasPrefix(href, "/library?") {
-					t.Errorf("link to %q, want only the safe relative links", href)
-				}
-				if a.attr("tabindex") != "-1" {
-					t.Errorf("link %q is in the tab order", href)
-				}
-			}
-		})
-	}
-}
-
-func TestSafeHref(t *testing.T) {
-	tests := []struct {
-		href string
-		ok   bool
-	}{
-		{"/library?country=KE", true},
-		{"library/KE", true},
-		{"https://example.org/x", true},
-		{"HTTP://example.org/x", true},
-		{"?page=2", true},
-		{"", false},
-		{"  ", false},
-		{"javascript:alert(1)", false},
-		{"JavaScript:alert(1)", false},
-		{"java\tscript:alert(1)", false},
-		{"data:text/html,x", false},
-		{"vbscript:x", false},
-		{"%zz", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.href, func(t *testing.T) {
-			if got := safeHref(tt.href); got != tt.ok {
-				t.Errorf("safeHref(%q) = %v, want %v", tt.href, got, tt.ok)
 			}
 		})
 	}

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -40,14 +43,231 @@ func parseWorld(b []byte) (*worldData, error) {
 	return &w, nil
 }
 
-// world is decoded once; it is never modified afterwards.
+// world is decoded once, its shapes rewritten in whole units
+// (compactPath); it is never modified afterwards.
 var world = sync.OnceValue(func() *worldData {
 	w, err := parseWorld(worldJSON)
 	if err != nil {
 		panic(err) // the asset is compiled in and tested
 	}
+	for i := range w.Countries {
+		if d := w.Countries[i].D; d != "" {
+			w.Countries[i].D = compactPath(d)
+		}
+	}
 	return w
 })
+
+// compactPath rewrites path data of moves, lines and closes in whole
+// units, which more than halves the map: each point is rounded to the
+// nearest unit (half a unit off at most, under a pixel at any width the
+// map is shown), points that fall together are merged, points that add
+// less than half a unit to the outline are left out (simplify), and a
+// ring left with fewer than three points is dropped. A shape too small to keep a
+// ring stays as it was. Each ring is written as a move relative to the
+// previous ring's start and lines relative to each other, repeating no
+// command letter.
+func compactPath(d string) string {
+	rings := parsePath(d)
+	var b strings.Builder
+	var pen [2]int // where the previous ring started
+	first := true
+	for _, ring := range rings {
+		pts := make([][2]int, 0, len(ring))
+		for _, p := range ring {
+			q := [2]int{int(math.Round(p[0])), int(math.Round(p[1]))}
+			if len(pts) == 0 || pts[len(pts)-1] != q {
+				pts = append(pts, q)
+			}
+		}
+		if len(pts) > 1 && pts[len(pts)-1] == pts[0] {
+			pts = pts[:len(pts)-1]
+		}
+		if len(pts) >= 3 {
+			// Simplify the closed ring, from its first point round to it.
+			pts = simplify(append(pts, pts[0]), simplifyTolerance)
+			pts = pts[:len(pts)-1]
+		}
+		if len(pts) < 3 {
+			continue
+		}
+		if first {
+			b.WriteString("M" + strconv.Itoa(pts[0][0]) + " " + strconv.Itoa(pts[0][1]))
+			first = false
+		} else {
+			b.WriteByte('m')
+			writePair(&b, pts[0][0]-pen[0], pts[0][1]-pen[1])
+		}
+		cmd := byte(0)
+		for i := 1; i < len(pts); i++ {
+			dx, dy := pts[i][0]-pts[i-1][0], pts[i][1]-pts[i-1][1]
+			next := byte('l')
+			switch {
+			case dy == 0:
+				next = 'h'
+			case dx == 0:
+				next = 'v'
+			}
+			if next != cmd {
+				b.WriteByte(next)
+			} else if (next == 'h' && dx >= 0) || (next == 'v' && dy >= 0) || (next == 'l' && dx >= 0) {
+				b.WriteByte(' ')
+			}
+			cmd = next
+			switch next {
+			case 'h':
+				b.WriteString(strconv.Itoa(dx))
+			case 'v':
+				b.WriteString(strconv.Itoa(dy))
+			default:
+				writePair(&b, dx, dy)
+			}
+		}
+		b.WriteByte('z')
+		pen = pts[0]
+	}
+	if b.Len() == 0 {
+		return d
+	}
+	return b.String()
+}
+
+// simplifyTolerance is how far, in view box units, a simplified outline
+// may pass from a point it leaves out: half a unit, under a pixel at the
+// map's natural width.
+const simplifyTolerance = 0.5
+
+// simplify keeps the points of a polyline that matter to its shape
+// (Douglas–Peucker): a point goes when the line between its neighbours
+// kept passes within tol of it. The ends always stay.
+func simplify(pts [][2]int, tol float64) [][2]int {
+	if len(pts) < 3 {
+		return pts
+	}
+	keep := make([]bool, len(pts))
+	keep[0], keep[len(pts)-1] = true, true
+	var rec func(i, j int)
+	rec = func(i, j int) {
+		a, b := pts[i], pts[j]
+		dx, dy := float64(b[0]-a[0]), float64(b[1]-a[1])
+		length := math.Hypot(dx, dy)
+		far, at := 0.0, -1
+		for k := i + 1; k < j; k++ {
+			px, py := float64(pts[k][0]-a[0]), float64(pts[k][1]-a[1])
+			d := math.Hypot(px, py) // from a, when a and b coincide
+			if length > 0 {
+				d = math.Abs(dx*py-dy*px) / length
+			}
+			if d > far {
+				far, at = d, k
+			}
+		}
+		if far > tol {
+			keep[at] = true
+			rec(i, at)
+			rec(at, j)
+		}
+	}
+	rec(0, len(pts)-1)
+	out := pts[:0:0]
+	for k, p := range pts {
+		if keep[k] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// writePair writes two numbers of path data, a space between them unless
+// the second has its sign.
+func writePair(b *strings.Builder, x, y int) {
+	b.WriteString(strconv.Itoa(x))
+	if y >= 0 {
+		b.WriteByte(' ')
+	}
+	b.WriteString(strconv.Itoa(y))
+}
+
+// pathNumber matches a number of path data: "12", "-1.5", ".5", so that
+// "1.2.3" reads as 1.2 and .3.
+var pathNumber = regexp.MustCompile(`[MmLlHhVvZz]|[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)`)
+
+// parsePath reads path data of moves, lines and closes into rings of
+// absolute points.
+func parsePath(d string) [][][2]float64 {
+	var rings [][][2]float64
+	var ring [][2]float64
+	var x, y, sx, sy float64
+	cmd := byte(0)
+	toks := pathNumber.FindAllString(d, -1)
+	num := func(i int) float64 {
+		if i >= len(toks) {
+			return 0
+		}
+		v, _ := strconv.ParseFloat(toks[i], 64)
+		return v
+	}
+	for i := 0; i < len(toks); {
+		if c := toks[i][0]; strings.IndexByte("MmLlHhVvZz", c) >= 0 {
+			cmd = c
+			i++
+			if c == 'Z' || c == 'z' {
+				if len(ring) > 0 {
+					rings = append(rings, ring)
+					ring = nil
+				}
+				x, y = sx, sy
+			}
+			continue
+		}
+		switch cmd {
+		case 'M', 'm':
+			if len(ring) > 0 {
+				rings = append(rings, ring)
+			}
+			if cmd == 'm' {
+				x, y = x+num(i), y+num(i+1)
+				cmd = 'l' // further pairs are lines
+			} else {
+				x, y = num(i), num(i+1)
+				cmd = 'L'
+			}
+			sx, sy = x, y
+			ring = [][2]float64{{x, y}}
+			i += 2
+		case 'L', 'l':
+			if cmd == 'l' {
+				x, y = x+num(i), y+num(i+1)
+			} else {
+				x, y = num(i), num(i+1)
+			}
+			ring = append(ring, [2]float64{x, y})
+			i += 2
+		case 'H', 'h':
+			if cmd == 'h' {
+				x += num(i)
+			} else {
+				x = num(i)
+			}
+			ring = append(ring, [2]float64{x, y})
+			i++
+		case 'V', 'v':
+			if cmd == 'v' {
+				y += num(i)
+			} else {
+				y = num(i)
+			}
+			ring = append(ring, [2]float64{x, y})
+			i++
+		default:
+			i++ // a number before any command: ignored
+		}
+	}
+	if len(ring) > 0 {
+		rings = append(rings, ring)
+	}
+	return rings
+}
 
 // MapCodes returns the ISO 3166-1 alpha-2 codes of the countries and
 // territories that the world map draws, in alphabetical order. Antarctica
@@ -68,11 +288,12 @@ type Map struct {
 	ID          string
 	Title, Desc string             // accessible name and description
 	Values      map[string]float64 // upper-case ISO 3166-1 alpha-2 code → count; missing is 0
-	// Label names a country in the reader's language; nil or "" shows the
-	// code.
+	// Label names a country in the reader's language, for its tooltip; nil
+	// or "" shows the code.
 	Label func(code string) string
-	// Href links a country that has a non-zero value; nil or "" links none.
-	Href func(code string) string
+	// Image is set for a map shown by an <img> element, which shows no
+	// tooltips: it leaves them out.
+	Image bool
 	// Format writes a value for the reader; nil writes plain digits.
 	Format    func(v float64) string
 	Dir, Lang string // the legend's direction and language; the map never mirrors
@@ -167,9 +388,9 @@ func classOf(cs []class, v float64) int {
 	return len(cs) - 1
 }
 
-// WorldMap renders m as an inline SVG element, as wide as its container.
-// Each country is a path (or a dot, for those too small to see) with a
-// tooltip "Country: value"; countries with a value link to m.Href.
+// WorldMap renders m as an SVG element, as wide as its container. Each
+// country is a path (or a dot, for those too small to see) with a tooltip
+// "Country: value", unless m.Image.
 func WorldMap(m Map) template.HTML {
 	w := world()
 	dir := direction(m.Dir)
@@ -207,11 +428,6 @@ func WorldMap(m Map) template.HTML {
 	}
 	country := func(i int, dot bool) {
 		c := w.Countries[i]
-		href := ""
-		if values[i] > 0 && m.Href != nil {
-			href = m.Href(c.Code)
-		}
-		linked := b.openLink(href)
 		if dot {
 			b.WriteString("<circle")
 			b.numAttr("cx", c.Dot[0])
@@ -224,6 +440,10 @@ func WorldMap(m Map) template.HTML {
 			b.WriteString(c.D)
 			b.WriteByte('"')
 		}
+		if m.Image {
+			b.WriteString("/>")
+			return
+		}
 		b.WriteString("><title>")
 		b.text(labelValue(m.Lang, countryLabel(m.Label, c.Code), format(values[i])))
 		b.WriteString("</title>")
@@ -231,9 +451,6 @@ func WorldMap(m Map) template.HTML {
 			b.WriteString("</circle>")
 		} else {
 			b.WriteString("</path>")
-		}
-		if linked {
-			b.WriteString("</a>")
 		}
 	}
 	// Shapes, then dots on top of them; each grouped by fill, which keeps

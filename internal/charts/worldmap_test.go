@@ -35,7 +35,6 @@ func realisticMap(lang, dir string) Map {
 		Desc:   "A world map shaded by the number of published cases in each country; the table below lists them.",
 		Values: realisticValues(),
 		Label:  func(code string) string { return domain.CountryName(code, lang) },
-		Href:   func(code string) string { return "/" + lang + "/library?country=" + code },
 		Dir:    dir,
 		Lang:   lang,
 		Legend: "Number of cases",
@@ -58,8 +57,8 @@ func TestWorldMapSize(t *testing.T) {
 	zw.Write(out)
 	zw.Close()
 	t.Logf("map: %d bytes, %d gzipped; asset %d bytes", len(out), z.Len(), len(worldJSON))
-	if z.Len() > 60<<10 {
-		t.Errorf("map is %d bytes gzipped, over the 60 KiB budget", z.Len())
+	if z.Len() > 20<<10 {
+		t.Errorf("map is %d bytes gzipped, over the 20 KiB budget", z.Len())
 	}
 	if len(worldJSON) > 120<<10 {
 		t.Errorf("asset is %d bytes, over 120 KiB", len(worldJSON))
@@ -126,11 +125,11 @@ func TestAsset(t *testing.T) {
 }
 
 // fills returns the fill of each country in a rendered map, by the
-// tooltip's label, and whether it is linked.
-func fills(t *testing.T, out string) (fill map[string]string, linked map[string]bool) {
+// tooltip's label.
+func fills(t *testing.T, out string) (fill map[string]string) {
 	t.Helper()
 	root := parseSVG(t, out)
-	fill, linked = map[string]string{}, map[string]bool{}
+	fill = map[string]string{}
 	root.walk(func(n node, path []node) {
 		if n.XMLName.Local != "path" && n.XMLName.Local != "circle" {
 			return
@@ -145,16 +144,13 @@ func fills(t *testing.T, out string) (fill map[string]string, linked map[string]
 			if v := p.attr("fill"); v != "" {
 				f = v
 			}
-			if p.XMLName.Local == "a" {
-				linked[label] = true
-			}
 		}
 		if prev, ok := fill[label]; ok && prev != f {
 			t.Errorf("%s drawn in %s and in %s", label, prev, f)
 		}
 		fill[label] = f
 	})
-	return fill, linked
+	return fill
 }
 
 func TestWorldMapClasses(t *testing.T) {
@@ -185,7 +181,7 @@ func TestWorldMapClasses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out := string(WorldMap(Map{ID: "m", Title: "t", Desc: "d", Values: tt.values}))
-			fill, linked := fills(t, out)
+			fill := fills(t, out)
 			if len(fill) != len(MapCodes()) {
 				t.Errorf("%d countries drawn, want %d", len(fill), len(MapCodes()))
 			}
@@ -196,9 +192,6 @@ func TestWorldMapClasses(t *testing.T) {
 				}
 				if fill[code] != want {
 					t.Errorf("%s filled %s, want %s", code, fill[code], want)
-				}
-				if linked[code] {
-					t.Errorf("%s linked without Href", code)
 				}
 			}
 			root := parseSVG(t, out)
@@ -245,24 +238,24 @@ func TestClassify(t *testing.T) {
 	}
 }
 
-func TestWorldMapLinksAndLabels(t *testing.T) {
+// TestWorldMapLabels: each country's tooltip names it in the reader's
+// language with its value, in the language's punctuation; nothing is a
+// link (a map is one image); a map for an <img> has no tooltips.
+func TestWorldMapLabels(t *testing.T) {
 	m := realisticMap("fr", "ltr")
 	m.Values = map[string]float64{"KE": 4, "TV": 1, "FR": 0}
 	out := string(WorldMap(m))
-	_, linked := fills(t, out)
-	ke, tv, fr := domain.CountryName("KE", "fr"), domain.CountryName("TV", "fr"), domain.CountryName("FR", "fr")
-	if !linked[ke] || !linked[tv] || linked[fr] {
-		t.Errorf("linked: Kenya %v, Tuvalu %v, France %v; want only those with cases", linked[ke], linked[tv], linked[fr])
-	}
+	ke, fr := domain.CountryName("KE", "fr"), domain.CountryName("FR", "fr")
 	for _, want := range []string{
-		`<a href="/fr/library?country=KE" tabindex="-1"><path d="`,
 		`<title>` + ke + "\u00a0: 4</title>",
-		`<a href="/fr/library?country=TV" tabindex="-1"><circle `,
 		`<title>` + fr + "\u00a0: 0</title>",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
 		}
+	}
+	if strings.Contains(out, "<a ") {
+		t.Error("the map holds a link")
 	}
 	m.Format = func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) + " cas" }
 	if out := string(WorldMap(m)); !strings.Contains(out, ke+"\u00a0: 4.0 cas</title>") {
@@ -271,6 +264,74 @@ func TestWorldMapLinksAndLabels(t *testing.T) {
 	m.Label, m.Format = nil, nil
 	if out := string(WorldMap(m)); !strings.Contains(out, "<title>KE\u00a0: 4</title>") {
 		t.Error("without Label the code is not shown")
+	}
+	m.Image = true
+	root := parseSVG(t, string(WorldMap(m)))
+	if n := len(root.all("title")); n != 1 {
+		t.Errorf("a map for an <img> has %d titles, want only its own", n)
+	}
+	if n := len(root.all("path")) + len(root.all("circle")); n < len(MapCodes()) {
+		t.Errorf("a map for an <img> draws %d shapes, want one per country at least", n)
+	}
+}
+
+// TestCompactPath: the shapes, rewritten in whole units, keep every point
+// within half a unit, keep their rings, and take far fewer bytes.
+func TestCompactPath(t *testing.T) {
+	tests := []struct {
+		name, d, want string
+	}{
+		{"relative lines", "M10.4 20.6l5.2 0 0 4.9-5.2 0z", "M10 21h6v5h-6z"},
+		{"implicit repeats", "M0 0l10 2 10 -1 10 2-30-3z", "M0 0l10 2 10-1 10 2z"},
+		{"a point on the line left out", "M0 0l10 0 10 0 0 10z", "M0 0h20v10z"},
+		{"merged points", "M0 0l.2.1.1.1 9.7-.2 0 10z", "M0 0h10v10z"},
+		{"second ring relative to the first", "M0 0l10 0 0 10zM20.2 0l10 0 0 10z", "M0 0h10v10zm20 0h10v10z"},
+		{"absolute commands", "M0 0L10 0H10V10z", "M0 0h10v10z"},
+		{"a ring too small is dropped", "M0 0l10 0 0 10zM50 50l.2 0 0 .2z", "M0 0h10v10z"},
+		{"a shape too small stays", "M50 50l.2 0 0 .2z", "M50 50l.2 0 0 .2z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := compactPath(tt.d); got != tt.want {
+				t.Errorf("compactPath(%q) = %q, want %q", tt.d, got, tt.want)
+			}
+		})
+	}
+	// The whole asset: every point of the compact shapes is an original
+	// point rounded.
+	raw, err := parseWorld(worldJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after int
+	for _, c := range raw.Countries {
+		if c.D == "" {
+			continue
+		}
+		compact := compactPath(c.D)
+		before, after = before+len(c.D), after+len(compact)
+		orig := parsePath(c.D)
+		var pts [][2]float64
+		for _, r := range orig {
+			pts = append(pts, r...)
+		}
+		for _, r := range parsePath(compact) {
+			for _, p := range r {
+				near := slices.ContainsFunc(pts, func(q [2]float64) bool {
+					return math.Abs(p[0]-q[0]) <= 0.5+1e-9 && math.Abs(p[1]-q[1]) <= 0.5+1e-9
+				})
+				if !near {
+					t.Fatalf("%s: compact point %v is no original point rounded", c.Code, p)
+				}
+			}
+		}
+		if len(parsePath(compact)) == 0 {
+			t.Errorf("%s lost its shape", c.Code)
+		}
+	}
+	t.Logf("path data: %d bytes, %d compact", before, after)
+	if after > before/2 {
+		t.Errorf("compact path data is %d bytes of %d, want at most half", after, before)
 	}
 }
 

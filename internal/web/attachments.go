@@ -10,9 +10,11 @@ import (
 	"strings"
 
 	"github.com/dxatlas/dxatlas/internal/app"
+	"github.com/dxatlas/dxatlas/internal/domain"
 )
 
 // attachmentUpload attaches one file (multipart field "file") to a case.
+// From the case form, the form's fields come along and are saved first.
 func (h *Handler) attachmentUpload(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if rq.user == nil {
 		return &app.Error{Kind: app.KindUnauthenticated, Key: "error.unauthenticated"}
@@ -33,8 +35,17 @@ func (h *Handler) attachmentUpload(w http.ResponseWriter, r *http.Request, rq *r
 	if err != nil {
 		return err
 	}
+	// The case form's fields come with the file: they are saved first.
+	cv, draft, err := h.saveUploadedDraft(r, rq, cv, r.MultipartForm.Value)
+	if err != nil {
+		return err
+	}
+	form, asked, problems := caseToForm(cv.Doc), rowsAsked{}, domain.Errors(nil)
+	if draft != nil {
+		form, asked, problems = draft.Values, draft.Asked, draft.Problems
+	}
 	fail := func(msg string) error {
-		return h.renderCaseEdit(w, r, rq, http.StatusUnprocessableEntity, cv, caseToForm(cv.Doc), rowsAsked{}, nil, []string{msg}, "")
+		return h.renderCaseEdit(w, r, rq, http.StatusUnprocessableEntity, cv, form, asked, problems, []string{msg}, "")
 	}
 	files := r.MultipartForm.File["file"]
 	if len(files) != 1 {
@@ -67,6 +78,11 @@ func (h *Handler) attachmentUpload(w http.ResponseWriter, r *http.Request, rq *r
 	}
 	if err != nil {
 		return err
+	}
+	if len(problems) > 0 {
+		// Saved, except what the record cannot hold: the form as typed,
+		// with what must change, and the file listed.
+		return h.renderCaseEdit(w, r, rq, http.StatusUnprocessableEntity, cv, form, asked, problems, nil, "")
 	}
 	redirect(w, r, h.path(rq, "/me/cases/"+id+"/edit")+"?done=uploaded&name="+url.QueryEscape(att.Name)+"#attachments")
 	return nil

@@ -1,7 +1,11 @@
 package web
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"mime/multipart"
+	"net/http"
 	"net/url"
 	"os"
 	"reflect"
@@ -137,5 +141,122 @@ func TestRowsAndPaths(t *testing.T) {
 	}
 	if got := labelPath("translations.3.title"); got != "translations.title" {
 		t.Errorf("labelPath = %q", got)
+	}
+}
+
+// uploadForm posts the case form's fields v with a file (none when name
+// is ""), as the form's upload button sends them.
+func (c *client) uploadForm(path string, v url.Values, name string, data []byte) *page {
+	c.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", c.csrf())
+	for k, vs := range v {
+		for _, s := range vs {
+			mw.WriteField(k, s)
+		}
+	}
+	if name != "" {
+		fw, err := mw.CreateFormFile("file", name)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		fw.Write(data)
+	}
+	mw.Close()
+	req, err := http.NewRequest(http.MethodPost, c.e.srv.URL+path, &buf)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.do(req)
+}
+
+// TestUploadSavesTheForm: the upload button belongs to the case form, so
+// without JavaScript the fields typed since the last save come with the
+// file and are saved first; the form comes back as typed when the file or
+// a field is wrong. A program that posts only the file changes nothing
+// else.
+func TestUploadSavesTheForm(t *testing.T) {
+	eachLangDB(t, func(t *testing.T, e *env, lang string) {
+		ctx := context.Background()
+		c := e.client(t)
+		c.signIn(lang, e.alice.Email)
+		typed := func(edit func(v url.Values)) url.Values {
+			v := caseToForm(exampleCase(t))
+			v.Set("kpi_rows", "1")
+			v.Set("partner_rows", "1")
+			v.Set("translation_rows", "0")
+			v.Set("lessons", "Typed before the upload, never saved by a button.")
+			if edit != nil {
+				edit(v)
+			}
+			return v
+		}
+		tests := []struct {
+			name     string
+			v        url.Values // nil: only the file
+			file     string
+			status   int
+			contains []string
+			lessons  string // saved afterwards
+			files    int    // attached afterwards
+		}{
+			{"fields and a file", typed(nil), "evidence.pdf", http.StatusOK,
+				[]string{esc(e.tr(lang, "case.attachments.uploaded", map[string]any{"Name": "evidence.pdf"})), "Typed before the upload"},
+				"Typed before the upload, never saved by a button.", 1},
+			{"a field the record cannot hold", typed(func(v url.Values) { v.Add("sdgs.goals", "eighteen") }), "evidence.pdf", http.StatusUnprocessableEntity,
+				[]string{esc(e.tr(lang, "err.goal_number", map[string]any{"Value": "eighteen"})), "evidence.pdf", "Typed before the upload"},
+				"Typed before the upload, never saved by a button.", 1},
+			{"no file", typed(func(v url.Values) { v.Set("lessons", "Kept though no file came.") }), "", http.StatusUnprocessableEntity,
+				[]string{esc(e.tr(lang, "case.err.file_empty")), `href="#f-file"`, "Kept though no file came."},
+				"Kept though no file came.", 0},
+			{"only a file", nil, "evidence.pdf", http.StatusOK,
+				[]string{esc(e.tr(lang, "case.attachments.uploaded", map[string]any{"Name": "evidence.pdf"}))},
+				"", 1},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				id := e.newDraft(t, e.alice, domain.Case{Title: "A draft"})
+				c.get("/" + lang + "/me/cases/" + id + "/edit")
+				c.uploadForm("/"+lang+"/me/cases/"+id+"/attachments", tt.v, tt.file, pdfBytes).expect(t, tt.status).contains(t, tt.contains...)
+				cv, err := e.app.Case(ctx, &e.alice, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if cv.Doc.Lessons != tt.lessons {
+					t.Errorf("lessons saved: %q, want %q", cv.Doc.Lessons, tt.lessons)
+				}
+				if tt.v == nil && cv.Doc.Title != "A draft" {
+					t.Errorf("a bare upload changed the title to %q", cv.Doc.Title)
+				}
+				atts, err := e.app.Attachments(ctx, &e.alice, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(atts) != tt.files {
+					t.Errorf("%d files attached, want %d", len(atts), tt.files)
+				}
+			})
+		}
+	})
+}
+
+// TestCaseViewLanguageAndID: the case's page names its language in the
+// reader's language, not by its code, and the form's heading isolates the
+// case's id, so that it keeps its order in a right-to-left title.
+func TestCaseViewLanguageAndID(t *testing.T) {
+	e := newEnvSQLite(t)
+	id := e.newDraft(t, e.alice, domain.Case{Language: "fr", Title: "Paiements mobiles à Kisumu"})
+	c := e.client(t)
+	c.signIn("en", e.alice.Email)
+	for _, lang := range []string{"en", "ar", "zh"} {
+		t.Run(lang, func(t *testing.T) {
+			name := e.app.Cat.Localizer(lang).LanguageName("fr")
+			c.get("/"+lang+"/me/cases/"+id).expect(t, http.StatusOK).
+				contains(t, `<dd dir="auto">`+esc(name)+`</dd>`).lacks(t, `<dd dir="auto">fr</dd>`)
+			c.get("/"+lang+"/me/cases/"+id+"/edit").expect(t, http.StatusOK).
+				contains(t, esc(e.tr(lang, "case.edit.title", map[string]any{"CaseID": "\u2068" + id + "\u2069"})))
+		})
 	}
 }

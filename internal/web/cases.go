@@ -119,13 +119,38 @@ func (h *Handler) attachmentRows(r *http.Request, rq *request, id string) ([]att
 	var out []attachmentRow
 	for _, a := range atts {
 		base := h.path(rq, "/me/cases/"+id+"/attachments/"+url.PathEscape(a.Name))
-		out = append(out, attachmentRow{Name: a.Name, Href: base, Delete: base + "/delete", Type: a.ContentType,
-			Size: sizeText(a.Size)})
+		out = append(out, attachmentRow{Name: a.Name, Href: base, Delete: base + "/delete", Type: fileKind(a.ContentType),
+			Size: fileSize(rq, a.Size)})
 	}
 	return out, nil
 }
 
-// sizeText writes a file size in kB or MB.
+// fileSize writes a file size in the reader's language: kilobytes up to a
+// megabyte, then megabytes with one decimal ("1,5 Mo" in French).
+func fileSize(rq *request, n int64) string {
+	if n >= 1<<20 {
+		return rq.T("case.attachments.size_mb", map[string]any{"Size": rq.L.FormatNumber(float64(n)/(1<<20), 1)})
+	}
+	return rq.T("case.attachments.size_kb", map[string]any{"Size": rq.L.FormatInt((n + 1023) / 1024)})
+}
+
+// fileKind names a file's format as readers know it ("PDF"), or gives
+// its media type.
+func fileKind(contentType string) string {
+	switch contentType {
+	case "application/pdf":
+		return "PDF"
+	case "image/png":
+		return "PNG"
+	case "image/jpeg":
+		return "JPEG"
+	case "image/webp":
+		return "WebP"
+	}
+	return contentType
+}
+
+// sizeText writes a file size in kB or MB, in any language.
 func sizeText(n int64) string {
 	if n >= 1<<20 {
 		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
@@ -148,6 +173,13 @@ func (h *Handler) renderCaseShow(w http.ResponseWriter, r *http.Request, rq *req
 		title = cv.ID
 	}
 	p := caseShowPage{basePage: h.base(r, rq, title), Case: meta, Fields: h.app.Fields(rq.lang, &cv.Doc)}
+	// The record gives the case's language as its code; the page names it
+	// in the reader's language.
+	for i, f := range p.Fields {
+		if f.Value == cv.Doc.Language && f.Label == rq.T("case.field.language.label") {
+			p.Fields[i].Value = languageName(rq.L, f.Value)
+		}
+	}
 	p.CanEdit = meta.Owner && cv.Locked == ""
 	p.CanWithdraw = meta.Owner && domain.CanTransition(cv.State, domain.StateWithdrawn, store.RoleApplicant)
 	versions, err := h.app.Versions(r.Context(), rq.user, cv.ID)
@@ -204,7 +236,7 @@ func (h *Handler) renderCaseEdit(w http.ResponseWriter, r *http.Request, rq *req
 	v url.Values, asked rowsAsked, errs domain.Errors, uploadErrs []string, msg string) error {
 	meta := h.caseMeta(rq, cv)
 	form, fe := buildCaseForm(rq, v, asked, errs, false)
-	p := caseEditPage{basePage: h.base(r, rq, rq.T("case.edit.title", map[string]any{"CaseID": cv.ID})), Case: meta,
+	p := caseEditPage{basePage: h.base(r, rq, rq.T("case.edit.title", map[string]any{"CaseID": isolate(cv.ID)})), Case: meta,
 		Action: h.path(rq, "/me/cases/"+cv.ID+"/edit"), Form: form, MaxFiles: app.MaxAttachments, MaxMB: app.MaxAttachmentSize >> 20,
 		Submitted: cv.Version > 0}
 	// The row counts shown, so that "add a row" can ask for one more.
@@ -219,7 +251,7 @@ func (h *Handler) renderCaseEdit(w http.ResponseWriter, r *http.Request, rq *req
 	p.Upload = &formField{ID: "f-file", Name: "file", Kind: "file", Label: rq.T("case.attachments.file.label"),
 		Help: rq.T("case.attachments.help", map[string]any{"Max": app.MaxAttachments, "MaxMB": app.MaxAttachmentSize >> 20}), Errors: uploadErrs}
 	for _, e := range uploadErrs {
-		fe.Summary = append(fe.Summary, summaryItem{Href: "#f-file", Text: p.Upload.Label + ": " + e})
+		fe.Summary = append(fe.Summary, summaryItem{Href: "#f-file", Text: labelled(rq.lang, p.Upload.Label) + e})
 	}
 	p.Summary = fe.Summary
 	if len(errs) > 0 && status == http.StatusUnprocessableEntity {
@@ -279,21 +311,11 @@ func (h *Handler) caseSave(w http.ResponseWriter, r *http.Request, rq *request) 
 	asked := rowsAsked{KPIs: atoi(v.Get("kpi_rows")), Partners: atoi(v.Get("partner_rows")), Translations: atoi(v.Get("translation_rows"))}
 	if errors.Is(ferr, errBadEncoding) {
 		// Show back what can be shown, and say which fields to paste again.
-		var errs domain.Errors
-		clean := url.Values{}
-		for k, vs := range v {
-			ck := strings.ToValidUTF8(k, "\uFFFD")
-			for _, s := range vs {
-				clean.Add(ck, strings.ToValidUTF8(s, "\uFFFD"))
-			}
-		}
-		for _, name := range invalidUTF8(v) {
-			errs = append(errs, domain.FieldError{Field: name, Key: domain.ErrInvalidUTF8})
-		}
 		if autosave {
 			writeJSON(w, http.StatusBadRequest, saveReply{Message: rq.T(domain.ErrInvalidUTF8)})
 			return nil
 		}
+		clean, errs := showableForm(v)
 		return h.renderCaseEdit(w, r, rq, http.StatusBadRequest, cv, clean, asked, errs, nil, "")
 	}
 	if !h.csrfOK(r, rq, v) {
@@ -350,6 +372,55 @@ func (h *Handler) caseSave(w http.ResponseWriter, r *http.Request, rq *request) 
 	}
 	redirect(w, r, h.path(rq, "/me/cases/"+id+"/edit")+"?"+q.Encode()+anchor)
 	return nil
+}
+
+// uploadedDraft is the case form as it came with a file: the upload
+// button belongs to the form, so that a reader without JavaScript loses
+// nothing typed since the last save.
+type uploadedDraft struct {
+	Values   url.Values    // the form's fields, to show again
+	Asked    rowsAsked     // the rows the form showed
+	Problems domain.Errors // what the record cannot hold, or bytes that are not text
+}
+
+// saveUploadedDraft saves the case form's fields that came with an
+// upload (v holds them when it has the form's own kpi_rows field; a
+// program that posts only the file saves nothing). It returns the case as
+// saved, and the form with its problems; invalid text saves nothing.
+func (h *Handler) saveUploadedDraft(r *http.Request, rq *request, cv app.CaseView, v url.Values) (app.CaseView, *uploadedDraft, error) {
+	if !v.Has("kpi_rows") {
+		return cv, nil, nil
+	}
+	d := &uploadedDraft{Values: v, Asked: rowsAsked{KPIs: atoi(v.Get("kpi_rows")), Partners: atoi(v.Get("partner_rows")), Translations: atoi(v.Get("translation_rows"))}}
+	if len(invalidUTF8(v)) > 0 {
+		d.Values, d.Problems = showableForm(v)
+		return cv, d, nil
+	}
+	doc, problems := formToCase(v)
+	saved, err := h.app.SaveDraft(r.Context(), rq.user, cv.ID, doc)
+	if err != nil {
+		return cv, nil, err
+	}
+	d.Problems = problems
+	return saved, d, nil
+}
+
+// showableForm is a posted form with bytes that are not text: its values
+// with those bytes replaced, to show again, and an error for each field
+// to paste again.
+func showableForm(v url.Values) (url.Values, domain.Errors) {
+	clean := url.Values{}
+	for k, vs := range v {
+		ck := strings.ToValidUTF8(k, "\uFFFD")
+		for _, s := range vs {
+			clean.Add(ck, strings.ToValidUTF8(s, "\uFFFD"))
+		}
+	}
+	var errs domain.Errors
+	for _, name := range invalidUTF8(v) {
+		errs = append(errs, domain.FieldError{Field: name, Key: domain.ErrInvalidUTF8})
+	}
+	return clean, errs
 }
 
 func (h *Handler) autosaveFailed(w http.ResponseWriter, rq *request, err error) error {

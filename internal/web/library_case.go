@@ -23,26 +23,27 @@ type libraryCasePage struct {
 	basePage
 	Head pageHead
 	ID   string
-	// Lang is the language of the title shown (the original or the chosen
-	// translation), SummaryLang that of the summary, OrigLang that of the
-	// fields never translated.
-	Lang, SummaryLang, OrigLang string
-	Source                      string // who translated what is shown; "" for the original
-	Versions                    []versionLink
-	Summary                     []string
-	Sections                    []textSection
-	Facts                       []fact
-	Countries                   []countryRow
-	WSIS                        []codeLink
-	SDGs                        []codeLink
-	Targets                     []codeLink
-	KPIs                        []kpiRow
-	Partners                    []partnerRow
-	Links                       []string
-	Licence                     navLink
-	Attachments                 []attachmentRow
-	Cite                        template.HTML // every value in it escaped
-	Library                     string
+	// TitleLang is the language of the title shown (the original or the
+	// chosen translation), SummaryLang that of the summary, OrigLang that
+	// of the fields never translated. (The page's own language is
+	// basePage.Lang, which the layout writes into <html lang>.)
+	TitleLang, SummaryLang, OrigLang string
+	Source                           string // who translated what is shown; "" for the original
+	Versions                         []versionLink
+	Summary                          []string
+	Sections                         []textSection
+	Facts                            []fact
+	Countries                        []countryRow
+	WSIS                             []codeLink
+	SDGs                             []codeLink
+	Targets                          []codeLink
+	KPIs                             []kpiRow
+	Partners                         []partnerRow
+	Links                            []string
+	Licence                          navLink
+	Attachments                      []attachmentRow
+	Cite                             template.HTML // every value in it escaped
+	Library                          string
 }
 
 // pageHead is what a page adds to its <head>: its canonical address, its
@@ -205,7 +206,7 @@ func (h *Handler) libraryCaseData(r *http.Request, rq *request, pc app.PublicCas
 	}
 	tx := doc.Translations[tr]
 	self := h.path(rq, "/cases/"+url.PathEscape(pc.ID))
-	p := &libraryCasePage{basePage: h.base(r, rq, text.Title), ID: pc.ID, Lang: langOf(tx.Title), SummaryLang: langOf(tx.Summary),
+	p := &libraryCasePage{basePage: h.base(r, rq, text.Title), ID: pc.ID, TitleLang: langOf(tx.Title), SummaryLang: langOf(tx.Summary),
 		OrigLang: doc.Language, Summary: textLines(text.Summary), Library: h.path(rq, "/cases")}
 	if tr != "" {
 		if text.Source != "" {
@@ -258,7 +259,7 @@ func (h *Handler) libraryCaseData(r *http.Request, rq *request, pc app.PublicCas
 	lic := cmp.Or(doc.Licence, "CC-BY-4.0")
 	p.Licence = navLink{Href: licenceURLs[lic], Text: L.T("vocab.licence." + lic)}
 	for _, a := range pc.Attachments {
-		p.Attachments = append(p.Attachments, attachmentRow{Name: a.Name, Type: a.ContentType, Size: sizeText(a.Size),
+		p.Attachments = append(p.Attachments, attachmentRow{Name: a.Name, Type: fileKind(a.ContentType), Size: fileSize(rq, a.Size),
 			Href: self + "/attachments/" + url.PathEscape(a.Name)})
 	}
 	for _, cc := range doc.Countries {
@@ -349,7 +350,7 @@ func (h *Handler) caseFacts(rq *request, pc app.PublicCase) []fact {
 	}
 	add("case.field.sme.size_class.label", size)
 	if !doc.SME.Count.IsZero() {
-		add("case.field.sme.count.label", factItem{Text: string(doc.SME.Count), Dir: "ltr"})
+		add("case.field.sme.count.label", factItem{Text: string(doc.SME.Count)})
 	}
 	if doc.Sector != "" {
 		add("case.field.sector.label", factItem{Text: "ISIC " + doc.Sector + " · " + L.T("vocab.sector."+doc.Sector),

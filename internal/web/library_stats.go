@@ -9,7 +9,6 @@ import (
 
 	"github.com/dxatlas/dxatlas/internal/app"
 	"github.com/dxatlas/dxatlas/internal/charts"
-	"github.com/dxatlas/dxatlas/internal/domain"
 	"github.com/dxatlas/dxatlas/internal/search"
 )
 
@@ -97,11 +96,11 @@ func (h *Handler) libraryStatsData(r *http.Request, rq *request) (*libraryStatsP
 			rest := filterQuery(filters)
 			rest[f] = slices.DeleteFunc(slices.Clone(rest[f]), func(x string) bool { return x == v })
 			p.Active = append(p.Active, navLink{Href: hrefWith(p.Clear, rest),
-				Text: rq.T(facetKeys[f]) + ": " + h.app.FacetLabel(r.Context(), rq.lang, f, v)})
+				Text: labelled(rq.lang, rq.T(facetKeys[f])) + h.app.FacetLabel(r.Context(), rq.lang, f, v)})
 		}
 	}
 	// A bar counts the cases with its value under the page's other
-	// filters, so it links to exactly those.
+	// filters, so its row in the table links to exactly those.
 	link := func(facet, value string) string {
 		q := filterQuery(filters)
 		q.Set(facet, value)
@@ -115,7 +114,7 @@ func (h *Handler) libraryStatsData(r *http.Request, rq *request) (*libraryStatsP
 		for _, v := range statsOrder(f, stats[f]) {
 			label := facetOptionLabel(f, v)
 			count := rq.L.FormatInt(int64(v.Count))
-			bc.Bars = append(bc.Bars, charts.Bar{Label: label, Value: count, N: float64(v.Count), Href: link(f, v.Value)})
+			bc.Bars = append(bc.Bars, charts.Bar{Label: label, Value: count, N: float64(v.Count)})
 			c.Rows = append(c.Rows, statsRow{Label: label, Count: count, Href: link(f, v.Value)})
 		}
 		if len(bc.Bars) > 0 {
@@ -144,8 +143,7 @@ func (h *Handler) libraryMap(w http.ResponseWriter, r *http.Request, rq *request
 		}
 		svg := charts.WorldMap(charts.Map{ID: "map", Title: rq.T("library.stats.map_title"), Desc: rq.T("library.stats.map_alt"),
 			Values: values, Dir: rq.L.Dir(), Lang: rq.lang, Legend: rq.T("library.stats.map_legend"),
-			Label:  func(code string) string { return domain.CountryName(code, rq.lang) },
-			Format: func(v float64) string { return rq.L.FormatInt(int64(v)) }})
+			Image: true, Format: func(v float64) string { return rq.L.FormatInt(int64(v)) }})
 		body := append([]byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"), []byte(svg)...)
 		return publicPage{status: http.StatusOK, contentType: "image/svg+xml; charset=utf-8", lang: rq.lang, body: body}, nil
 	})

@@ -37,7 +37,7 @@ func librarySamples(b basePage) map[string]any {
 			Active: []navLink{{Href: "/en/cases", Text: evil}}, Clear: "/en/cases",
 			Pager: pager{Prev: "/p", Next: "/n", Text: "page 2 of 3", Pages: []pageLink{{N: 1, Href: "/1"}, {N: 2, Href: "/2", Current: true}, {N: 9, Href: "/9", Gap: true}}},
 			Feed:  "/en/cases/feed.atom", Stats: "/en/stats", Exports: []navLink{{Href: "/x.csv", Text: "CSV"}}},
-		"library_case": &libraryCasePage{basePage: b, ID: "DX-2026-0001", Lang: "fr", OrigLang: "ar", Source: "Machine translation",
+		"library_case": &libraryCasePage{basePage: b, ID: "DX-2026-0001", TitleLang: "fr", OrigLang: "ar", Source: "Machine translation",
 			Head: pageHead{Canonical: "http://x/en/cases/DX-2026-0001", Alternates: []langLink{{Code: "ar", Href: "http://x/ar/cases/DX-2026-0001"}},
 				Description: evil, OGType: "article", OGLocale: "en_US", OGTitle: evil, JSONLD: map[string]any{"name": evil}},
 			Versions: []versionLink{{Href: "?tr=orig", Text: "Original", Lang: "ar"}, {Href: "?tr=fr", Text: "French", Lang: "fr", Current: true}},

@@ -28,7 +28,7 @@ type panelRow struct {
 	Name, Email, State, Languages string
 	Expertise, Load, Answer       string
 	Submitted                     int
-	Suggestion                    string
+	Reason, Suggestion            string     // given on declining
 	MaxLoad                       *formField // accepted members
 	MaxLoadAction, AgainAction    string
 	Again                         []hiddenField // invited or declined: the invitation, to send again
@@ -71,11 +71,14 @@ func (h *Handler) renderPanel(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 	fe.place(errs)
 	for _, m := range members {
-		row := panelRow{ID: m.ID, Name: m.Name, Email: m.Email, State: rq.T("review.panel." + m.State), Suggestion: m.Suggestion,
-			Load: rq.T("review.panel.load_of", map[string]any{"Load": m.Load, "Max": m.MaxLoad}), Submitted: m.Submitted}
+		row := panelRow{ID: m.ID, Name: m.Name, Email: m.Email, State: rq.T("review.panel." + m.State), Reason: m.DeclineReason,
+			Suggestion: m.Suggestion, Load: rq.T("review.panel.load_of", map[string]any{"Load": m.Load, "Max": m.MaxLoad}), Submitted: m.Submitted}
 		var langs []string
 		for _, l := range m.Languages {
 			langs = append(langs, rq.L.LanguageName(l))
+		}
+		if r := m.Replacement; r != nil {
+			row.Suggestion = strings.TrimSpace(r.Name + " <" + r.Email + ">")
 		}
 		row.Languages = strings.Join(langs, ", ")
 		var exp []string

@@ -151,7 +151,52 @@ func funcs(rq *request) template.FuncMap {
 		"state":    func(s string) string { return t("state." + s) },
 		"phase":    func(p string) string { return t("phase." + p) },
 		"langName": func(code string) string { return languageName(L, code) },
+		// label writes a label with the punctuation that joins it to what
+		// follows: {{label (t "case.meta.call")}}<a …>.
+		"label": func(s string) string { return labelled(lang, s) },
+		// sep separates the items of a list: {{if $i}}{{sep}}{{end}}.
+		"sep": func() string { return listSep(lang) },
+		// isolate keeps a code (a case id) in its own direction inside
+		// a text in another script.
+		"isolate": isolate,
 	}
+}
+
+// labelled returns a label followed by what joins it to its value, as
+// the language writes it: "Call: " in English, "Appel\u00a0: " in French
+// (a no-break space before the colon), "征集：" in Chinese (a full-width
+// colon and no space).
+func labelled(lang, label string) string {
+	switch lang {
+	case "fr":
+		return label + "\u00a0: "
+	case "zh":
+		return label + "："
+	}
+	return label + ": "
+}
+
+// listSep separates the items of a list: the Arabic comma in Arabic, the
+// enumeration comma in Chinese, a comma elsewhere.
+func listSep(lang string) string {
+	switch lang {
+	case "ar":
+		return "، "
+	case "zh":
+		return "、"
+	}
+	return ", "
+}
+
+// isolate wraps s in Unicode's first-strong isolate and pop directional
+// isolate, so that a Latin code such as a case id keeps its own order
+// inside a right-to-left sentence, and the sentence its own around it.
+// It works in plain text too: a <title>, a message.
+func isolate(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "\u2068" + s + "\u2069"
 }
 
 // dict makes a map from key/value pairs, for texts and partials.
