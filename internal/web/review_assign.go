@@ -164,7 +164,7 @@ func (h *Handler) renderAssign(w http.ResponseWriter, r *http.Request, rq *reque
 	var caseOpts, revOpts []option
 	for _, c := range cases {
 		if c.State == domain.StateEligible || c.State == domain.StateUnderReview {
-			caseOpts = append(caseOpts, option{Value: c.ID, Label: c.ID + " – " + c.Title})
+			caseOpts = append(caseOpts, option{Value: c.ID, Label: c.ID + " – " + c.Title, Lang: c.Language})
 		}
 	}
 	for _, m := range panel {
