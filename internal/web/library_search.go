@@ -181,7 +181,7 @@ func (h *Handler) librarySearchData(r *http.Request, rq *request) (*librarySearc
 				rest.Set("sort", base.Get("sort"))
 			}
 			p.Active = append(p.Active, navLink{Href: hrefWith(self, rest),
-				Text: rq.T(facetKeys[f]) + ": " + h.app.FacetLabel(r.Context(), rq.lang, f, v)})
+				Text: labelled(rq.lang, rq.T(facetKeys[f])) + h.app.FacetLabel(r.Context(), rq.lang, f, v)})
 		}
 	}
 	p.Pager = h.pager(rq, self, base, res.Page, res.PerPage, res.Total)
@@ -193,7 +193,7 @@ func (h *Handler) librarySearchData(r *http.Request, rq *request) (*librarySearc
 // itemView lays out one result for the reader.
 func (h *Handler) itemView(rq *request, it app.LibraryItem) libraryItemView {
 	v := libraryItemView{ID: it.ID, Href: h.path(rq, "/cases/"+it.ID), Title: it.Title, Summary: shorten(it.Summary, listSummary), Lang: it.Language,
-		WSIS: strings.Join(it.WSIS, ", ")}
+		WSIS: strings.Join(it.WSIS, listSep(rq.lang))}
 	if primaryLang(it.Language) != rq.lang {
 		v.OtherLang = rq.L.LanguageName(it.Language)
 	}
