@@ -37,7 +37,7 @@ func (a *App) Fields(lang string, c *domain.Case) []mail.Field {
 		}
 		return vocab(v)(code)
 	}
-	add("language", c.Language)
+	add("language", L.LanguageName(c.Language))
 	add("title", c.Title)
 	add("summary", c.Summary)
 	add("organisation.name", c.Organisation.Name)
@@ -64,10 +64,10 @@ func (a *App) Fields(lang string, c *domain.Case) []mail.Field {
 		goals = append(goals, strconv.Itoa(g))
 	}
 	add("sdgs.goals", joinCodes(goals, vocab("sdg")))
-	add("sdgs.targets", strings.Join(c.SDGs.Targets, ", "))
+	add("sdgs.targets", strings.Join(c.SDGs.Targets, L.ListSep()))
 	add("sdg_linkage", c.SDGLinkage)
 	for i, k := range c.KPIs {
-		v := k.Name + ": " + string(k.Baseline) + " → " + string(k.Value) + " " + k.Unit
+		v := L.Labelled(k.Name) + string(k.Baseline) + " → " + string(k.Value) + " " + k.Unit
 		if k.Date != "" {
 			v += " (" + k.Date + ")"
 		}

@@ -52,6 +52,8 @@ func TestCountryNames(t *testing.T) {
 		{"AX", map[string]string{"ar": "جزر ألاند", "zh": "奥兰群岛", "en": "Åland Islands", "fr": "Îles d’Åland", "ru": "Аландских островов", "es": "Islas Åland"}},
 		// UNTERM's footnote markers are not part of the name.
 		{"VA", map[string]string{"en": "Holy See (the)", "zh": "罗马教廷"}},
+		// The UN name, not the dataset's official_name_en ("Ivory Coast").
+		{"CI", map[string]string{"en": "Côte d’Ivoire", "fr": "Côte d’Ivoire", "es": "Côte d’Ivoire"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.code, func(t *testing.T) {

@@ -50,7 +50,7 @@ var ErrorKeys = []string{
 // ErrorEnglish gives each error key its English message, a go-i18n
 // (text/template) template over the error's Args. Read-only.
 var ErrorEnglish = map[string]string{
-	ErrRequired:           "Fill this in; it is required to submit the case.",
+	ErrRequired:           "Fill this in; it is required.",
 	ErrTooShortChars:      "Write at least {{.Min}} characters (at most {{.Max}}); you have written {{.Count}}.",
 	ErrTooLongChars:       "Shorten this to at most {{.Max}} characters; it has {{.Count}}.",
 	ErrTooFewWords:        "Write at least {{.Min}} words (at most {{.Max}}); you have written {{.Count}}.",

@@ -477,7 +477,7 @@ func TestErrorsHelpers(t *testing.T) {
 		t.Errorf("ByField = %v", by)
 	}
 	wantMsg := "title: Write at least 10 characters (at most 150); you have written 3.; " +
-		"kpis[0].value: Fill this in; it is required to submit the case.; " +
+		"kpis[0].value: Fill this in; it is required.; " +
 		"title: Keep this on one line: remove the line breaks."
 	if got := errs.Error(); got != wantMsg {
 		t.Errorf("Error() = %q\nwant %q", got, wantMsg)

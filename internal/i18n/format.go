@@ -233,3 +233,36 @@ func (l *L) fixGrouping(s string) string {
 	}
 	return sign + intPart
 }
+
+// Labelled returns a label followed by what joins it to its value, as
+// lang writes it: "Call: " in English, "Appel\u00a0: " in French (a
+// no-break space before the colon), "征集：" in Chinese (a full-width colon
+// and no space). Pages and mails use it for every "label: value" they
+// build, so that the two never punctuate alike texts differently.
+func Labelled(lang, label string) string {
+	switch lang {
+	case "fr":
+		return label + nbsp + ": "
+	case "zh":
+		return label + "："
+	}
+	return label + ": "
+}
+
+// ListSep separates the items of a list in lang: the Arabic comma in
+// Arabic, the enumeration comma in Chinese, a comma elsewhere.
+func ListSep(lang string) string {
+	switch lang {
+	case "ar":
+		return "، "
+	case "zh":
+		return "、"
+	}
+	return ", "
+}
+
+// Labelled is [Labelled] in this localizer's language.
+func (l *L) Labelled(label string) string { return Labelled(l.lang, label) }
+
+// ListSep is [ListSep] in this localizer's language.
+func (l *L) ListSep() string { return ListSep(l.lang) }

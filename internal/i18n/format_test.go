@@ -194,3 +194,36 @@ func TestFormatIntFastPath(t *testing.T) {
 		}
 	}
 }
+
+// TestTypography: labels and lists are punctuated as each language writes
+// them, by the package functions and the localizer alike.
+func TestTypography(t *testing.T) {
+	c := mustNew(t)
+	tests := []struct {
+		lang, label, list string
+	}{
+		{"en", "Call: ", ", "},
+		{"fr", "Call\u00a0: ", ", "},
+		{"es", "Call: ", ", "},
+		{"ru", "Call: ", ", "},
+		{"zh", "Call：", "、"},
+		{"ar", "Call: ", "، "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			L := c.Localizer(tt.lang)
+			if got := Labelled(tt.lang, "Call"); got != tt.label {
+				t.Errorf("Labelled = %q, want %q", got, tt.label)
+			}
+			if got := L.Labelled("Call"); got != tt.label {
+				t.Errorf("L.Labelled = %q, want %q", got, tt.label)
+			}
+			if got := ListSep(tt.lang); got != tt.list {
+				t.Errorf("ListSep = %q, want %q", got, tt.list)
+			}
+			if got := L.ListSep(); got != tt.list {
+				t.Errorf("L.ListSep = %q, want %q", got, tt.list)
+			}
+		})
+	}
+}

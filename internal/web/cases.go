@@ -150,14 +150,6 @@ func fileKind(contentType string) string {
 	return contentType
 }
 
-// sizeText writes a file size in kB or MB, in any language.
-func sizeText(n int64) string {
-	if n >= 1<<20 {
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
-	}
-	return strconv.FormatInt((n+1023)/1024, 10) + " kB"
-}
-
 func (h *Handler) caseShow(w http.ResponseWriter, r *http.Request, rq *request) error {
 	cv, err := h.app.Case(r.Context(), rq.user, r.PathValue("id"))
 	if err != nil {

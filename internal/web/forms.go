@@ -129,7 +129,7 @@ func (fe *formErrors) place(errs domain.Errors) {
 		f.Errors = append(f.Errors, msg)
 		text := msg
 		if f.Label != "" {
-			text = f.Label + ": " + msg
+			text = labelled(fe.rq.lang, f.Label) + msg
 		}
 		fe.Summary = append(fe.Summary, summaryItem{Href: "#" + f.ID, Text: text})
 	}

@@ -61,7 +61,7 @@ func (h *Handler) secReviewPage(r *http.Request, rq *request, tab, titleKey stri
 		return secReviewBase{}, store.Call{}, err
 	}
 	cv := h.callView(rq, call)
-	b := secReviewBase{basePage: h.base(r, rq, rq.T(titleKey, map[string]any{"Call": cv.Title})), Call: cv}
+	b := secReviewBase{basePage: h.base(r, rq, rq.T(titleKey, map[string]any{"Call": isolate(cv.Title)})), Call: cv}
 	for _, t := range secReviewTabs {
 		b.Tabs = append(b.Tabs, tabLink{Href: h.secReviewPath(rq, call.Slug, t.path), Text: rq.T(t.key), Current: t.path == tab})
 	}
@@ -213,6 +213,7 @@ func (h *Handler) reviewFlash(rq *request, code string, q url.Values) string {
 	if !caseIDShape.MatchString(caseID) {
 		caseID = ""
 	}
+	caseID = isolate(caseID) // a Latin id inside an Arabic sentence
 	count := func(name string) int {
 		n, err := strconv.Atoi(q.Get(name))
 		if err != nil || n < 0 {

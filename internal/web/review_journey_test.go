@@ -104,7 +104,7 @@ func TestReviewJourneyPages(t *testing.T) {
 		bad.contains(t, `class="error-summary"`, `href="#f-`+bobs+`-note"`, esc(e.tr(lang, "review.err.note_required")),
 			`id="f-`+bobs+`-outcome-ineligible" name="outcome" value="ineligible" checked`)
 		s.post(L+"/sec/calls/sme-dx/screening/"+alices+"?page=1", url.Values{"outcome": {"eligible"}, "checklist.sme": {"true"}}).
-			expect(t, http.StatusOK).contains(t, esc(e.tr(lang, "review.flash.screened", map[string]any{"Case": alices})))
+			expect(t, http.StatusOK).contains(t, esc(e.tr(lang, "review.flash.screened", map[string]any{"Case": isolate(alices)})))
 		s.post(L+"/sec/calls/sme-dx/screening/"+bobs+"?page=1", url.Values{"outcome": {"returned"}, "checklist.sme": {"true"},
 			"note": {"Give a baseline for each KPI."}, "return_by": {"2026-07-03T23:59"}}).expect(t, http.StatusOK)
 
@@ -147,8 +147,9 @@ func TestReviewJourneyPages(t *testing.T) {
 		}
 		prof.contains(t, esc(e.tr(lang, "review.flash.invitation_accepted")), `value="C7" checked`)
 		n.post(L+"/review/calls/sme-dx/profile", url.Values{"expertise.wsis": {"C7", "C4"}, "expertise.regions": {"002"}, "languages": {"en", "fr"},
-			"languages_other": {"sw"}, "max_load": {"4"}, "conflicts.organisations": {"Acme Consulting\nBeta Partners"}}).
-			expect(t, http.StatusOK).contains(t, esc(e.tr(lang, "review.flash.profile")), `value="C4" checked`, "Beta Partners", `value="sw"`)
+			"languages_other": {"sw، pt"}, "max_load": {"4"}, "conflicts.organisations": {"Acme Consulting\nBeta Partners"}}).
+			expect(t, http.StatusOK).contains(t, esc(e.tr(lang, "review.flash.profile")), `value="C4" checked`, "Beta Partners",
+			`value="sw`+listSep(lang)+`pt"`)
 		n.get(L+"/review/invitation?token="+tok).expect(t, http.StatusBadRequest).contains(t, esc(e.tr(lang, "review.err.invitation_invalid")))
 
 		// The existing reviewer accepts while signed in; Omar declines.
@@ -220,10 +221,11 @@ func TestReviewJourneyPages(t *testing.T) {
 			t.Error("ranking XLSX is not a zip file")
 		}
 		cp := L + "/sec/calls/sme-dx/cases/" + alices
-		s.get(cp).expect(t, http.StatusOK).contains(t, reviewerName, newcomerName, "CONFIDENTIAL from the reviewer", `id="add-reviewer"`)
+		s.get(cp).expect(t, http.StatusOK).contains(t, reviewerName, newcomerName, "CONFIDENTIAL from the reviewer", `id="add-reviewer"`,
+			esc(e.tr(lang, "review.case.title", map[string]any{"Case": isolate(alices)})))
 		s.post(cp+"/decision", url.Values{"decision": {"maybe"}}).expect(t, http.StatusUnprocessableEntity).contains(t, `href="#f-decision"`)
 		s.post(cp+"/decision", url.Values{"decision": {"accepted"}, "note": {"Committee note: exemplary."}}).
-			expect(t, http.StatusOK).contains(t, esc(e.tr(lang, "review.flash.decided", map[string]any{"Case": alices})))
+			expect(t, http.StatusOK).contains(t, esc(e.tr(lang, "review.flash.decided", map[string]any{"Case": isolate(alices)})))
 		a.get(L+"/me/cases/"+alices).expect(t, http.StatusOK).lacks(t, esc(e.tr(lang, "review.status.decision")))
 
 		// Release, after a confirmation page.
@@ -261,9 +263,9 @@ func TestReviewJourneyPages(t *testing.T) {
 		s.post(L+"/sec/calls/sme-dx/publication", url.Values{}).expect(t, http.StatusOK).
 			contains(t, esc(e.tr(lang, "review.publication.result", map[string]any{"Count": 1})))
 		s.post(L+"/sec/calls/sme-dx/publication/"+alices+"/unpublish", url.Values{"reason": {"The applicant asked for a correction."}}).
-			expect(t, http.StatusOK).contains(t, esc(e.tr(lang, "review.flash.unpublished", map[string]any{"Case": alices})))
+			expect(t, http.StatusOK).contains(t, esc(e.tr(lang, "review.flash.unpublished", map[string]any{"Case": isolate(alices)})))
 		s.post(L+"/sec/calls/sme-dx/publication/"+alices+"/publish", url.Values{}).expect(t, http.StatusOK).
-			contains(t, esc(e.tr(lang, "review.flash.published", map[string]any{"Case": alices})))
+			contains(t, esc(e.tr(lang, "review.flash.published", map[string]any{"Case": isolate(alices)})))
 		if c, _ := e.db.CaseByID(ctx, alices); c.State != domain.StatePublished {
 			t.Errorf("the case is %s", c.State)
 		}

@@ -80,7 +80,7 @@ func (h *Handler) renderPanel(w http.ResponseWriter, r *http.Request, rq *reques
 		if r := m.Replacement; r != nil {
 			row.Suggestion = strings.TrimSpace(r.Name + " <" + r.Email + ">")
 		}
-		row.Languages = strings.Join(langs, ", ")
+		row.Languages = strings.Join(langs, rq.L.ListSep())
 		var exp []string
 		exp = append(exp, m.Expertise.WSIS...)
 		for _, t := range m.Expertise.Technologies {
@@ -92,8 +92,8 @@ func (h *Handler) renderPanel(w http.ResponseWriter, r *http.Request, rq *reques
 		for _, g := range m.Expertise.Regions {
 			exp = append(exp, rq.T(domain.VocabKey(domain.VocabRegion, g)))
 		}
-		row.Expertise = strings.Join(exp, ", ")
-		row.Conflicts = strings.Join(append(append([]string{}, m.Conflicts.Organisations...), m.Conflicts.Cases...), ", ")
+		row.Expertise = strings.Join(exp, rq.L.ListSep())
+		row.Conflicts = strings.Join(append(append([]string{}, m.Conflicts.Organisations...), m.Conflicts.Cases...), rq.L.ListSep())
 		if m.RespondedAt != nil {
 			row.Answer = rq.L.FormatDate(*m.RespondedAt, time.UTC)
 		}
@@ -107,7 +107,7 @@ func (h *Handler) renderPanel(w http.ResponseWriter, r *http.Request, rq *reques
 				for _, e := range rowErrs {
 					text := rq.T(e.Key, e.Args)
 					f.Errors = append(f.Errors, text)
-					fe.Summary = append(fe.Summary, summaryItem{Href: "#" + f.ID, Text: f.Label + ": " + text})
+					fe.Summary = append(fe.Summary, summaryItem{Href: "#" + f.ID, Text: labelled(rq.lang, f.Label) + text})
 				}
 			}
 			row.MaxLoad = f

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/dxatlas/dxatlas/internal/app"
 	"github.com/dxatlas/dxatlas/internal/domain"
@@ -56,7 +57,7 @@ func newProfileFields(rq *request, v url.Values, fe *formErrors) *profileFields 
 	p.Languages.Help = rq.T("review.profile.languages_help")
 	otherValue := v.Get("languages_other")
 	if otherValue == "" {
-		otherValue = strings.Join(other, ", ")
+		otherValue = strings.Join(other, rq.L.ListSep())
 	}
 	p.Other = &formField{ID: fieldID("languages_other"), Name: "languages_other", Kind: kindText, Short: true,
 		Label: rq.T("review.profile.languages_other"), Help: rq.T("review.profile.languages_other_help"), Value: otherValue}
@@ -95,9 +96,7 @@ func formToProfile(v url.Values) (app.ReviewerProfile, domain.Errors) {
 	p.Expertise = app.Expertise{WSIS: v["expertise.wsis"], Technologies: v["expertise.technologies"],
 		Sectors: v["expertise.sectors"], Regions: v["expertise.regions"]}
 	p.Languages = append(p.Languages, v["languages"]...)
-	p.Languages = append(p.Languages, strings.FieldsFunc(v.Get("languages_other"), func(r rune) bool {
-		return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\t' || r == '،'
-	})...)
+	p.Languages = append(p.Languages, splitCodes(v.Get("languages_other"))...)
 	if s := strings.TrimSpace(v.Get("max_load")); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
@@ -109,6 +108,16 @@ func formToProfile(v url.Values) (app.ReviewerProfile, domain.Errors) {
 	p.Conflicts.Organisations = lines(v.Get("conflicts.organisations"))
 	p.Conflicts.Cases = lines(v.Get("conflicts.cases"))
 	return p, problems
+}
+
+// splitCodes splits typed codes ("sw, pt hi") at spaces, commas and
+// semicolons, in their Latin, Arabic and Chinese forms: the page writes
+// the codes back with the reader's list separator ("sw، pt" in Arabic,
+// "sw、pt" in Chinese), and people type whichever their keyboard gives.
+func splitCodes(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",;،؛、，；", r)
+	})
 }
 
 // lines splits a textarea into its non-empty lines.
@@ -162,7 +171,7 @@ func (h *Handler) renderReviewProfile(w http.ResponseWriter, r *http.Request, rq
 	}
 	p := reviewProfilePage{Action: h.path(rq, "/review/calls/"+url.PathEscape(slug)+"/profile")}
 	p.CallTitle, p.CallLang = localized(call.Title, rq.lang)
-	p.basePage = h.base(r, rq, rq.T("review.profile.title", map[string]any{"Call": p.CallTitle}))
+	p.basePage = h.base(r, rq, rq.T("review.profile.title", map[string]any{"Call": isolate(p.CallTitle)}))
 	fe := newFormErrors(rq, "profile-form")
 	p.Fields = newProfileFields(rq, v, fe)
 	if msg != "" {

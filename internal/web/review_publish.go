@@ -120,7 +120,7 @@ func (h *Handler) renderPublication(w http.ResponseWriter, r *http.Request, rq *
 				row.Published = rq.L.FormatDate(*c.PublishedAt, time.UTC)
 			}
 			row.Reason = &formField{ID: "f-reason-" + c.ID, Name: "reason", Kind: kindText, UserText: true,
-				Label: rq.T("review.publication.reason", map[string]any{"Case": c.ID})}
+				Label: rq.T("review.publication.reason", map[string]any{"Case": isolate(c.ID)})}
 			if c.ID == failed {
 				row.Reason.Value = reason
 			}

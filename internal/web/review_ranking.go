@@ -233,7 +233,7 @@ func (h *Handler) renderCaseReviews(w http.ResponseWriter, r *http.Request, rq *
 	if p.CaseTitle == "" {
 		p.CaseTitle = id
 	}
-	p.Title = rq.T("review.case.title", map[string]any{"Case": id})
+	p.Title = rq.T("review.case.title", map[string]any{"Case": isolate(id)})
 	for i, row := range rows {
 		if row.Case == id {
 			rr := h.rankRow(rq, call.Slug, i+1, row)

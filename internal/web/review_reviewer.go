@@ -292,7 +292,7 @@ func (h *Handler) renderReview(w http.ResponseWriter, r *http.Request, rq *reque
 		}
 	}
 	for _, a := range rc.Attachments {
-		p.Attachments = append(p.Attachments, attachmentRow{Name: a.Name, Type: a.ContentType, Size: sizeText(a.Size),
+		p.Attachments = append(p.Attachments, attachmentRow{Name: a.Name, Type: fileKind(a.ContentType), Size: fileSize(rq, a.Size),
 			Href: p.Action + "/attachments/" + url.PathEscape(a.Name)})
 	}
 	submitted := rc.Review != nil && rc.Review.State == domain.ReviewSubmitted

@@ -216,7 +216,7 @@ func (h *Handler) renderCallForm(w http.ResponseWriter, r *http.Request, rq *req
 		p.basePage = h.base(r, rq, rq.T("sec.call.new_title"))
 		p.Action = h.path(rq, "/sec/calls/new")
 	} else {
-		p.basePage = h.base(r, rq, rq.T("sec.call.edit_title", map[string]any{"Call": slug}))
+		p.basePage = h.base(r, rq, rq.T("sec.call.edit_title", map[string]any{"Call": isolate(slug)}))
 		p.Action = h.path(rq, "/sec/calls/"+url.PathEscape(slug)+"/edit")
 	}
 	p.Fields = []*formField{mk("slug", kindText, "slug", true, nil)}
@@ -387,7 +387,7 @@ func (h *Handler) secCases(w http.ResponseWriter, r *http.Request, rq *request) 
 		return err
 	}
 	cv := h.callView(rq, c)
-	p := secCasesPage{basePage: h.base(r, rq, rq.T("sec.cases.title", map[string]any{"Call": cv.Title})), Call: cv,
+	p := secCasesPage{basePage: h.base(r, rq, rq.T("sec.cases.title", map[string]any{"Call": isolate(cv.Title)})), Call: cv,
 		Total: total, Page: f.Page, Pages: max((total+casesPerPage-1)/casesPerPage, 1)}
 	p.Counts, p.All = countsOf(counts)
 	p.Filtered = len(f.States)+len(f.Countries)+len(f.Regions)+len(f.WSIS)+len(f.Technologies) > 0

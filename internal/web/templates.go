@@ -162,31 +162,14 @@ func funcs(rq *request) template.FuncMap {
 	}
 }
 
-// labelled returns a label followed by what joins it to its value, as
-// the language writes it: "Call: " in English, "Appel\u00a0: " in French
-// (a no-break space before the colon), "征集：" in Chinese (a full-width
-// colon and no space).
-func labelled(lang, label string) string {
-	switch lang {
-	case "fr":
-		return label + "\u00a0: "
-	case "zh":
-		return label + "："
-	}
-	return label + ": "
-}
+// labelled returns a label followed by what joins it to its value in
+// lang ("Appel\u00a0: ", "征集："); the rules are in package i18n, so
+// that pages and mails share them.
+func labelled(lang, label string) string { return i18n.Labelled(lang, label) }
 
-// listSep separates the items of a list: the Arabic comma in Arabic, the
-// enumeration comma in Chinese, a comma elsewhere.
-func listSep(lang string) string {
-	switch lang {
-	case "ar":
-		return "، "
-	case "zh":
-		return "、"
-	}
-	return ", "
-}
+// listSep separates the items of a list in lang ("، " in Arabic, "、" in
+// Chinese).
+func listSep(lang string) string { return i18n.ListSep(lang) }
 
 // isolate wraps s in Unicode's first-strong isolate and pop directional
 // isolate, so that a Latin code such as a case id keeps its own order
