@@ -3,6 +3,7 @@ package app
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dxatlas/dxatlas/internal/domain"
 	"github.com/dxatlas/dxatlas/internal/mail"
@@ -37,6 +38,19 @@ func (a *App) Fields(lang string, c *domain.Case) []mail.Field {
 		}
 		return vocab(v)(code)
 	}
+	// Periods and KPI dates are months (YYYY-MM), written as the reader
+	// writes them; a day (YYYY-MM-DD) is written as a date, and anything
+	// else as it was typed.
+	month := func(s string) string {
+		if t, err := time.Parse("2006-01", s); err == nil {
+			return L.FormatMonth(t.Year(), t.Month())
+		}
+		if t, err := time.Parse(time.DateOnly, s); err == nil {
+			return L.FormatDate(t, nil)
+		}
+		return s
+	}
+	sep := L.ListSemicolon()
 	add("language", L.LanguageName(c.Language))
 	add("title", c.Title)
 	add("summary", c.Summary)
@@ -46,30 +60,30 @@ func (a *App) Fields(lang string, c *domain.Case) []mail.Field {
 		add("organisation.country", country(c.Organisation.Country))
 	}
 	add("organisation.website", c.Organisation.Website)
-	add("countries", joinCodes(c.Countries, country))
+	add("countries", joinCodes(c.Countries, country, sep))
 	add("scope", one("scope", c.Scope))
 	add("status", one("status", c.Status))
-	add("period.start", c.Period.Start)
-	add("period.end", c.Period.End)
+	add("period.start", month(c.Period.Start))
+	add("period.end", month(c.Period.End))
 	add("sme.size_class", one("size", c.SME.SizeClass))
 	add("sme.count", string(c.SME.Count))
 	add("sector", one("sector", c.Sector))
 	add("problem", c.Problem)
 	add("solution", c.Solution)
-	add("technologies", joinCodes(c.Technologies, vocab("technology")))
+	add("technologies", joinCodes(c.Technologies, vocab("technology"), sep))
 	add("wsis.primary", one("wsis", c.WSIS.Primary))
-	add("wsis.secondary", joinCodes(c.WSIS.Secondary, vocab("wsis")))
+	add("wsis.secondary", joinCodes(c.WSIS.Secondary, vocab("wsis"), sep))
 	goals := make([]string, 0, len(c.SDGs.Goals))
 	for _, g := range c.SDGs.Goals {
 		goals = append(goals, strconv.Itoa(g))
 	}
-	add("sdgs.goals", joinCodes(goals, vocab("sdg")))
+	add("sdgs.goals", joinCodes(goals, vocab("sdg"), sep))
 	add("sdgs.targets", strings.Join(c.SDGs.Targets, L.ListSep()))
 	add("sdg_linkage", c.SDGLinkage)
 	for i, k := range c.KPIs {
 		v := L.Labelled(k.Name) + string(k.Baseline) + " → " + string(k.Value) + " " + k.Unit
 		if k.Date != "" {
-			v += " (" + k.Date + ")"
+			v += " (" + month(k.Date) + ")"
 		}
 		f = append(f, mail.Field{Label: label("kpis") + " " + strconv.Itoa(i+1), Value: v})
 	}
@@ -88,7 +102,7 @@ func (a *App) Fields(lang string, c *domain.Case) []mail.Field {
 	add("sustainability_replicability", c.SustainabilityReplicability)
 	add("lessons", c.Lessons)
 	add("cost_range", one("cost", c.CostRange))
-	add("funding", joinCodes(c.Funding, vocab("funding")))
+	add("funding", joinCodes(c.Funding, vocab("funding"), sep))
 	add("links", strings.Join(c.Links, "\n"))
 	add("licence", c.Licence)
 	if c.ConsentPublish {

@@ -84,10 +84,13 @@ func localText(t store.LocalText, lang string) string {
 // LocalText is localText for the skins.
 func LocalText(t store.LocalText, lang string) string { return localText(t, lang) }
 
-func joinCodes(codes []string, label func(string) string) string {
+// joinCodes labels each code and joins the labels with sep, the reader's
+// semicolon (i18n's ListSemicolon): labels such as an SDG's title hold
+// commas of their own.
+func joinCodes(codes []string, label func(string) string, sep string) string {
 	parts := make([]string, 0, len(codes))
 	for _, c := range codes {
 		parts = append(parts, label(c))
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, sep)
 }

@@ -261,8 +261,27 @@ func ListSep(lang string) string {
 	return ", "
 }
 
+// ListSemicolon separates the items of a list whose items may hold commas
+// themselves (an SDG's title, a country's name): the Arabic semicolon in
+// Arabic, the full-width one in Chinese, a narrow no-break space before
+// the semicolon in French, as the catalogues write it, and "; " elsewhere.
+func ListSemicolon(lang string) string {
+	switch lang {
+	case "ar":
+		return "؛ "
+	case "zh":
+		return "；"
+	case "fr":
+		return "\u202f; "
+	}
+	return "; "
+}
+
 // Labelled is [Labelled] in this localizer's language.
 func (l *L) Labelled(label string) string { return Labelled(l.lang, label) }
 
 // ListSep is [ListSep] in this localizer's language.
 func (l *L) ListSep() string { return ListSep(l.lang) }
+
+// ListSemicolon is [ListSemicolon] in this localizer's language.
+func (l *L) ListSemicolon() string { return ListSemicolon(l.lang) }

@@ -196,18 +196,19 @@ func TestFormatIntFastPath(t *testing.T) {
 }
 
 // TestTypography: labels and lists are punctuated as each language writes
-// them, by the package functions and the localizer alike.
+// them, by the package functions and the localizer alike; lists whose
+// items hold commas take the language's semicolon.
 func TestTypography(t *testing.T) {
 	c := mustNew(t)
 	tests := []struct {
-		lang, label, list string
+		lang, label, list, semicolon string
 	}{
-		{"en", "Call: ", ", "},
-		{"fr", "Call\u00a0: ", ", "},
-		{"es", "Call: ", ", "},
-		{"ru", "Call: ", ", "},
-		{"zh", "Call：", "、"},
-		{"ar", "Call: ", "، "},
+		{"en", "Call: ", ", ", "; "},
+		{"fr", "Call\u00a0: ", ", ", "\u202f; "},
+		{"es", "Call: ", ", ", "; "},
+		{"ru", "Call: ", ", ", "; "},
+		{"zh", "Call：", "、", "；"},
+		{"ar", "Call: ", "، ", "؛ "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
@@ -223,6 +224,12 @@ func TestTypography(t *testing.T) {
 			}
 			if got := L.ListSep(); got != tt.list {
 				t.Errorf("L.ListSep = %q, want %q", got, tt.list)
+			}
+			if got := ListSemicolon(tt.lang); got != tt.semicolon {
+				t.Errorf("ListSemicolon = %q, want %q", got, tt.semicolon)
+			}
+			if got := L.ListSemicolon(); got != tt.semicolon {
+				t.Errorf("L.ListSemicolon = %q, want %q", got, tt.semicolon)
 			}
 		})
 	}
