@@ -3,6 +3,8 @@ package mail
 import (
 	"fmt"
 	"strings"
+
+	"github.com/dxatlas/dxatlas/internal/i18n"
 )
 
 // ScreeningData describes the outcome of screening a case, for its
@@ -77,11 +79,15 @@ type AssignmentData struct {
 // to them and every case it took away.
 func (c *Composer) Assignments(lang, to, name string, d AssignmentData) Message {
 	link := c.abs(d.Link)
+	// Each id is isolated on its own and joined with the reader's list
+	// separator, so that the separator belongs to the sentence: an Arabic
+	// comma between Latin ids stays in the right-to-left text around them.
 	ids := make([]string, len(d.Removed))
 	for i, r := range d.Removed {
-		ids[i] = r.CaseID
+		ids[i] = userText(r.CaseID)
 	}
-	data := map[string]any{"Call": userText(d.Call), "Link": linkText(link), "Removed": userText(strings.Join(ids, ", "))}
+	removed := strings.Join(ids, i18n.ListSep(c.loc(lang).Lang()))
+	data := map[string]any{"Call": userText(d.Call), "Link": linkText(link), "Removed": removed}
 	var body string
 	switch {
 	case len(d.Added) > 0 && len(d.Removed) > 0:

@@ -103,6 +103,7 @@ type codeLink struct {
 
 type kpiRow struct {
 	Name, Baseline, Value, Unit, Date string
+	DateLang                          string // the case's language when the date is shown as typed
 }
 
 type partnerRow struct {
@@ -243,7 +244,12 @@ func (h *Handler) libraryCaseData(r *http.Request, rq *request, pc app.PublicCas
 	add("sustainability", "case.field.sustainability_replicability.label", doc.SustainabilityReplicability, orig, false)
 	add("lessons", "case.field.lessons.label", text.Lessons, langOf(tx.Lessons), false)
 	for _, k := range doc.KPIs {
-		p.KPIs = append(p.KPIs, kpiRow{Name: k.Name, Baseline: string(k.Baseline), Value: string(k.Value), Unit: k.Unit, Date: k.Date})
+		row := kpiRow{Name: k.Name, Baseline: string(k.Baseline), Value: string(k.Value), Unit: k.Unit}
+		var ok bool
+		if row.Date, ok = caseDate(L, k.Date); !ok && k.Date != "" {
+			row.DateLang = orig
+		}
+		p.KPIs = append(p.KPIs, row)
 	}
 	for _, pt := range doc.Partners {
 		row := partnerRow{Name: pt.Name}
@@ -374,11 +380,8 @@ func (h *Handler) caseFacts(rq *request, pc app.PublicCase) []fact {
 // its start when it has no end.
 func (h *Handler) periodText(rq *request, p domain.Period) string {
 	month := func(s string) string {
-		t, err := time.Parse("2006-01", s)
-		if err != nil {
-			return s
-		}
-		return rq.L.FormatMonth(t.Year(), t.Month())
+		text, _ := caseDate(rq.L, s)
+		return text
 	}
 	switch {
 	case p.Start == "":
@@ -387,6 +390,21 @@ func (h *Handler) periodText(rq *request, p domain.Period) string {
 		return rq.T("library.case.since", map[string]any{"Start": month(p.Start)})
 	}
 	return rq.T("library.case.period_range", map[string]any{"Start": month(p.Start), "End": month(p.End)})
+}
+
+// caseDate writes a date of a case (a period's bounds, a KPI's date) as the
+// reader's language does: a month (YYYY-MM) as "June 2024", a day
+// (YYYY-MM-DD) as "30 June 2024". Anything else is returned as typed, with
+// ok false: it is in the case's language, not the reader's.
+func caseDate(L *i18n.L, s string) (text string, ok bool) {
+	v := strings.TrimSpace(s)
+	if t, err := time.Parse("2006-01", v); err == nil {
+		return L.FormatMonth(t.Year(), t.Month()), true
+	}
+	if t, err := time.Parse("2006-01-02", v); err == nil {
+		return L.FormatDate(t, nil), true
+	}
+	return s, false
 }
 
 // caseHead describes the case for search engines and link previews:

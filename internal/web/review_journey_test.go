@@ -293,14 +293,16 @@ func TestReviewJourneyPages(t *testing.T) {
 			t.Errorf("settings with a deadline %+v", set)
 		}
 		// The reviewers see it on their list, in the call's time zone and in
-		// UTC; the call's title is isolated in the table's caption.
+		// UTC; the call's title is isolated in the table's caption, and in
+		// the profile link's hidden text, marked with its language.
 		loc, _ := time.LoadLocation("Europe/Zurich")
 		due, lz := time.Date(2026, 7, 31, 15, 0, 0, 0, time.UTC), e.app.Cat.Localizer(lang)
-		callTitle, _ := localized(e.call.Title, lang)
+		callTitle, callLang := localized(e.call.Title, lang)
 		r.get(L+"/review").expect(t, http.StatusOK).contains(t,
 			esc(e.tr(lang, "review.mine.deadline", map[string]any{"Date": lz.FormatDateTime(due, loc), "Zone": lz.ZoneName(loc)})),
 			esc(e.tr(lang, "call.utc_time", map[string]any{"Date": lz.FormatDateTime(due, time.UTC)})),
-			esc(e.tr(lang, "review.mine.caption", map[string]any{"Call": isolate(callTitle)})))
+			esc(e.tr(lang, "review.mine.caption", map[string]any{"Call": isolate(callTitle)})),
+			`<span class="visually-hidden"> – <bdi lang="`+callLang+`">`+esc(callTitle)+`</bdi></span></a>`)
 
 		for _, c := range []*client{s, a, b, n, r, o} {
 			for _, p := range c.pages {
