@@ -2,8 +2,9 @@
 // AA with axe-core on every page type in the six UN languages, no English
 // left in the interface of a page in another language, keyboard-only and
 // JavaScript-free journeys (submit a case, review a case, search the
-// library), page weight, screenshots at phone and desktop widths, and
-// first render on an emulated 2G link.
+// library), the library's filters on a phone, page weight (lazy images
+// included), screenshots at phone and desktop widths, and first render on
+// an emulated 2G link.
 //
 // The tests start the real site in-process (server.Handler over SQLite,
 // seeded with the same demo as `dxatlas serve --demo`, and with the

@@ -13,11 +13,11 @@ import (
 )
 
 // weightBudget is what a public page may transfer on first view, with its
-// stylesheet and script, compressed: a few seconds on a 2G link.
+// stylesheet, script and images, compressed: a few seconds on a 2G link.
 const weightBudget = 30 * 1024
 
-// pageWeight is what a page transferred on its first view, from the
-// browser's resource timing.
+// pageWeight is what a page transferred on its first view, lazy images
+// included, from the browser's resource timing.
 type pageWeight struct {
 	Document  resourceWeight   `json:"document"`
 	Resources []resourceWeight `json:"resources"`
@@ -67,12 +67,37 @@ const weightJS = `(() => {
 	};
 })()`
 
+// lazyJS brings every lazily loaded image and frame into view in turn, as
+// a reader scrolling through the page does, waits until each has loaded
+// and the network has been quiet for half a second, and scrolls back to
+// the top: the weight then counts what a reader who scrolls downloads.
+const lazyJS = `(async () => {
+	const loaded = e => e.complete === true || new Promise(ok => {
+		e.addEventListener("load", ok, {once: true});
+		e.addEventListener("error", ok, {once: true});
+		setTimeout(ok, 10000);
+	});
+	for (const e of document.querySelectorAll("img[loading=lazy], iframe[loading=lazy]")) {
+		e.scrollIntoView({block: "center"});
+		await loaded(e);
+	}
+	window.scrollTo(0, document.documentElement.scrollHeight);
+	const count = () => performance.getEntriesByType("resource").length;
+	for (let n = -1; n !== count();) {
+		n = count();
+		await new Promise(ok => setTimeout(ok, 500));
+	}
+	window.scrollTo(0, 0);
+	return true;
+})()`
+
 // fontFile matches the address of a web font.
 var fontFile = regexp.MustCompile(`(?i)\.(woff2?|ttf|otf|eot)(\?|$)`)
 
 // TestPageWeight loads every public page in the six languages in a fresh
-// profile (nothing cached) and checks that the page with its stylesheet
-// and script transfers at most 30 KB compressed, that text comes
+// profile (nothing cached), scrolls through it so that its lazy images
+// load too, and checks that the page with its stylesheet, script and
+// images transfers at most 30 KB compressed, that text comes
 // compressed, that no web font is requested, and that every image has its
 // size written and loads lazily.
 func TestPageWeight(t *testing.T) {
@@ -91,6 +116,7 @@ func TestPageWeight(t *testing.T) {
 			t.Run(pt.name, func(t *testing.T) {
 				tb := NewTab(t, s.browser, s.site, TabOptions{})
 				s.open(t, tb, pt, lang)
+				Eval[bool](t, tb, lazyJS)
 				w := Eval[pageWeight](t, tb, weightJS)
 				mu.Lock()
 				weights[lang+" "+pt.name] = w.total()

@@ -57,22 +57,55 @@ func renderItems(items []libraryItemView) template.HTML {
 	return template.HTML(b.String()) // every value escaped above
 }
 
-// renderFacets writes the filter form's facets: a fieldset of checkboxes
-// with their counts for each facet that has values, and the button that
-// applies them (for readers without JavaScript).
+// renderFacets writes the filter form's facets and the button that
+// applies them (for readers without JavaScript). On a phone the facets
+// fold into one panel, closed unless the reader is going through every
+// value of a facet, so that the results are a flick away rather than
+// under a dozen lists; from 60rem the stylesheet shows the panel's
+// content as a sidebar. Each facet is a disclosure of its own, open when
+// a value is chosen or all its values are shown, and the first also by
+// default; its summary names it and counts the chosen values, and its
+// checkboxes are a fieldset whose legend names the group again for
+// screen readers.
 func renderFacets(rq *request, groups []facetGroup) template.HTML {
 	var b strings.Builder
 	b.Grow(16 << 10)
-	b.WriteString("\n<h2 id=\"filters\">")
+	chosen, browsing := 0, false
+	for _, g := range groups {
+		chosen += checkedOptions(g)
+		// More values than a facet shows by itself: the reader asked for
+		// all of them (or chose many), and is choosing.
+		browsing = browsing || len(g.Options) > shownFacetValues
+	}
+	b.WriteString("\n<a class=\"skip-results\" href=\"#results\">")
+	writeEsc(&b, rq.T("library.skip_results"))
+	b.WriteString("</a>\n<h2 id=\"filters\">")
 	writeEsc(&b, rq.T("library.filters"))
-	b.WriteString("</h2>")
+	b.WriteString("</h2>\n<details class=\"filter-panel\" id=\"filter-panel\"")
+	if browsing {
+		b.WriteString(" open")
+	}
+	b.WriteString(">\n<summary>")
+	writeEsc(&b, rq.T("library.filters"))
+	writeChosen(&b, rq, chosen)
+	b.WriteString("</summary>")
+	first := true
 	for _, g := range groups {
 		if len(g.Options) == 0 {
 			continue
 		}
-		b.WriteString("\n<fieldset id=\"facet-")
+		n := checkedOptions(g)
+		b.WriteString("\n<details class=\"facet-group\" id=\"facet-")
 		writeEsc(&b, g.Name)
-		b.WriteString("\">\n<legend>")
+		b.WriteString("\"")
+		if first || n > 0 || len(g.Options) > shownFacetValues {
+			b.WriteString(" open")
+		}
+		first = false
+		b.WriteString(">\n<summary>")
+		writeEsc(&b, g.Legend)
+		writeChosen(&b, rq, n)
+		b.WriteString("</summary>\n<fieldset>\n<legend class=\"visually-hidden\">")
 		writeEsc(&b, g.Legend)
 		b.WriteString("</legend>\n<ul class=\"facet\">")
 		for _, o := range g.Options {
@@ -102,10 +135,32 @@ func renderFacets(rq *request, groups []facetGroup) template.HTML {
 			writeEsc(&b, g.MoreText)
 			b.WriteString("</a></p>")
 		}
-		b.WriteString("\n</fieldset>")
+		b.WriteString("\n</fieldset>\n</details>")
 	}
 	b.WriteString("\n<p><button type=\"submit\" class=\"secondary\" data-apply>")
 	writeEsc(&b, rq.T("library.apply"))
-	b.WriteString("</button></p>\n")
+	b.WriteString("</button></p>\n</details>\n")
 	return template.HTML(b.String()) // every value escaped above
+}
+
+// checkedOptions counts a facet's chosen values.
+func checkedOptions(g facetGroup) int {
+	n := 0
+	for _, o := range g.Options {
+		if o.Checked {
+			n++
+		}
+	}
+	return n
+}
+
+// writeChosen writes how many values are chosen, in a summary; nothing
+// when none is.
+func writeChosen(b *strings.Builder, rq *request, n int) {
+	if n == 0 {
+		return
+	}
+	b.WriteString(" <span class=\"chosen\">")
+	writeEsc(b, rq.L.Tn("library.facet.selected", n, map[string]any{"Count": rq.L.FormatInt(int64(n))}))
+	b.WriteString("</span>")
 }

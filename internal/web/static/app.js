@@ -113,6 +113,10 @@
   var form = doc.querySelector("form[data-live]");
   if (!form || !window.fetch || !window.DOMParser || !window.history || !window.URLSearchParams) { return; }
   var status = doc.querySelector("[data-live-status]");
+  // The results shown are those of this path and query; a jump within the
+  // page (a skip link) changes only the fragment.
+  function here() { return location.pathname + location.search; }
+  var shown = here();
   function address() {
     var q = new URLSearchParams(new FormData(form));
     if (!q.get("q")) { q.delete("q"); }
@@ -123,6 +127,9 @@
   function load(url, push) {
     var part = doc.querySelector("[data-live-part]");
     var focused = doc.activeElement && doc.activeElement.id;
+    // The reader's open and closed filters stay as they left them.
+    var open = {};
+    part.querySelectorAll("details[id]").forEach(function (d) { open[d.id] = d.open; });
     part.setAttribute("aria-busy", "true");
     fetch(url, { credentials: "same-origin" }).then(function (res) {
       if (!res.ok) { throw new Error(String(res.status)); }
@@ -131,12 +138,19 @@
       var next = new DOMParser().parseFromString(html, "text/html");
       var fresh = next.querySelector("[data-live-part]");
       if (!fresh) { throw new Error("no results"); }
+      fresh.querySelectorAll("details[id]").forEach(function (d) {
+        if (d.id in open) { d.open = open[d.id]; }
+      });
+      var again = focused && next.getElementById(focused);
+      if (again && !fresh.contains(again)) { again = null; }
+      // The focused field's disclosures open, or the focus would be lost.
+      for (var d = again && again.closest("details"); d; d = d.parentElement.closest("details")) { d.open = true; }
       part.replaceWith(fresh);
       doc.title = next.title;
       if (push) { history.pushState(null, "", url); }
+      shown = here();
       var total = fresh.querySelector(".total");
       if (status && total) { status.textContent = total.textContent; }
-      var again = focused && doc.getElementById(focused);
       if (again) { again.focus(); }
     }).catch(function () { window.location.href = url; });
   }
@@ -144,5 +158,7 @@
     if (ev.target.name === "q") { return; } // typed words wait for the button
     load(address(), true);
   });
-  window.addEventListener("popstate", function () { load(window.location.href, false); });
+  window.addEventListener("popstate", function () {
+    if (here() !== shown) { load(window.location.href, false); }
+  });
 })();
