@@ -245,8 +245,8 @@ func TestLibraryFiltersOnPhone(t *testing.T) {
 				t.Errorf("after the filter applied in place, open disclosures %v, want %v", open, want)
 			}
 			if r.keys {
-				if f := k.checked(facet + " input[type=checkbox]"); !f.Matches {
-					t.Errorf("after the filter applied, the focus is on %s, want a box of %s", f, facet)
+				if f := k.checked(facet + ` input[value="` + value + `"]`); !f.Matches {
+					t.Errorf("after the filter applied, the focus is on %s, want the box of %s in %s", f, value, facet)
 				}
 			}
 		}
@@ -269,6 +269,50 @@ func TestLibraryFiltersOnPhone(t *testing.T) {
 			if n := Eval[int](t, tb, `document.querySelectorAll(".results-list > li").length`); n != before {
 				t.Errorf("%s: back from the filter, %d results, want %d", tb.Path(t), n, before)
 			}
+		}
+		for _, p := range tb.Problems() {
+			t.Errorf("on the way: %s", p)
+		}
+	})
+}
+
+// TestLibraryKeepsFilters filters the library on a phone from a page
+// filtered by what the form has no box for (today's country groups and
+// the case's language): a value ticked with the keyboard and applied,
+// without JavaScript or in place with it, keeps those filters, each with
+// its chip; in place, the focus stays on the box ticked.
+func TestLibraryKeepsFilters(t *testing.T) {
+	t.Parallel()
+	s := newSuite(t)
+	kept := []string{"language=en", "group_now=LDC"}
+	concurrently(t, []string{"noscript", "live"}, func(t *testing.T, i int, _ string) {
+		o := viewports[0].o
+		o.NoScript = i == 0
+		tb := NewTab(t, s.browser, s.site, o)
+		k := &keyboard{t: t, tb: tb}
+		expectStatus(t, tb, "library", tb.Open(t, "/en/cases?"+strings.Join(kept, "&")), http.StatusOK)
+		k.tabTo("#filter-panel > summary")
+		k.press(kb.Enter)
+		const box = "#facet-wsis input[type=checkbox]"
+		value := Eval[string](t, tb, `document.querySelector(`+strconv.Quote(box)+`).value`)
+		k.check(box)
+		want := slices.Concat(kept, []string{"wsis=" + value})
+		if o.NoScript {
+			k.tabTo(`.facets button[type=submit]`)
+			expectStatus(t, tb, "apply the filter", k.activate(kb.Enter), http.StatusOK)
+		} else {
+			waitFor(t, tb, `location.search.includes(`+strconv.Quote(want[len(want)-1])+`) && !document.querySelector("[data-live-part][aria-busy=true]")`)
+			if f := k.checked(`#facet-wsis input[value="` + value + `"]`); !f.Matches {
+				t.Errorf("after the filter applied, the focus is on %s, want the box of %s", f, value)
+			}
+		}
+		for _, w := range want {
+			if p := tb.Path(t); !strings.Contains(p, w) {
+				t.Errorf("the filter led to %s, want %s in it", p, w)
+			}
+		}
+		if n := Eval[int](t, tb, `document.querySelectorAll(".chips a .visually-hidden").length`); n != len(want) {
+			t.Errorf("%s: %d chips, want %d", tb.Path(t), n, len(want))
 		}
 		for _, p := range tb.Problems() {
 			t.Errorf("on the way: %s", p)

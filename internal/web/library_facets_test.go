@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/dxatlas/dxatlas/internal/app"
 )
 
 // facetOptions makes n options of a facet, the first chosen of them
@@ -13,7 +15,8 @@ import (
 func facetOptions(facet string, n, chosen int) []facetOption {
 	var out []facetOption
 	for i := range n {
-		out = append(out, facetOption{ID: "f-" + facet + "-" + strconv.Itoa(i), Value: "v" + strconv.Itoa(i),
+		v := "v" + strconv.Itoa(i)
+		out = append(out, facetOption{ID: facetID(facet, v), Value: v,
 			Label: "Value " + strconv.Itoa(i), Count: "1", Checked: i < chosen})
 	}
 	return out
@@ -84,6 +87,69 @@ func TestRenderFacets(t *testing.T) {
 		out := string(renderFacets(rqs[lang], groups[4:]))
 		if !strings.Contains(out, `<span class="chosen">`+template.HTMLEscapeString(want)+`</span>`) {
 			t.Errorf("%s: no %q in %s", lang, want, out)
+		}
+	}
+}
+
+// checkboxRE finds a facet checkbox's id, name and value, and the id its
+// label is for.
+var checkboxRE = regexp.MustCompile(`<input type="checkbox" id="([^"]*)" name="([^"]*)" value="([^"]*)"(?: checked)?> <label for="([^"]*)">`)
+
+// TestRenderFacetsIDs: a checkbox's id names its value, not its place in
+// the list, so that it stays with the value when the counts reorder the
+// list; every value has its own id, valid in HTML and CSS, and its label
+// is for it.
+func TestRenderFacetsIDs(t *testing.T) {
+	for _, tt := range []struct{ facet, value, want string }{
+		{"wsis", "C7", "f-wsis-C7"},
+		{"country", "KE", "f-country-KE"},
+		{"target", "8.2", "f-target-8_2e2"},
+		{"call", "sme-dx-2024", "f-call-sme-dx-2024"},
+		{"group_now", "LDC", "f-group_now-LDC"},
+		{"target", "8_2e2", "f-target-8_5f2e2"},
+		{"call", `a "b"`, "f-call-a_20_22b_22"},
+		{"call", "é", "f-call-_c3_a9"},
+	} {
+		if got := facetID(tt.facet, tt.value); got != tt.want {
+			t.Errorf("facetID(%q, %q) = %q, want %q", tt.facet, tt.value, got, tt.want)
+		}
+	}
+	// Values that a looser encoding would confuse.
+	valid := regexp.MustCompile(`^f-[a-z_]+-[A-Za-z0-9_-]*$`)
+	seen := map[string]string{}
+	for _, v := range []string{"8.2", "8_2", "8-2", "8_2e2", "8 2", "82", "C7", "c7", "", "_", "-", "__", "é", "e\u0301", "9.c", "9.C", "<x>", "a/b", "a:b", "a#b"} {
+		id := facetID("target", v)
+		if !valid.MatchString(id) {
+			t.Errorf("facetID(%q) = %q: not a plain id", v, id)
+		}
+		if other, ok := seen[id]; ok {
+			t.Errorf("%q and %q share the id %q", v, other, id)
+		}
+		seen[id] = v
+	}
+
+	// The counts change the order of the values; each keeps its id.
+	rq := typographyRequests(t)["en"]
+	values := []app.LibraryFacet{{Value: "C7", Label: "E-business", Count: 9}, {Value: "C4", Label: "Capacity", Count: 5}, {Value: "C10", Label: "Ethics", Count: 2}}
+	reordered := []app.LibraryFacet{values[2], values[0], values[1]}
+	ids := func(values []app.LibraryFacet) map[string]string {
+		g := new(Handler).facetGroup(rq, "wsis", values, []string{"C4"}, false, "")
+		out := map[string]string{}
+		for _, m := range checkboxRE.FindAllStringSubmatch(string(renderFacets(rq, []facetGroup{g})), -1) {
+			if m[1] != m[4] {
+				t.Errorf("the box %q has a label for %q", m[1], m[4])
+			}
+			out[m[3]] = m[1]
+		}
+		return out
+	}
+	before, after := ids(values), ids(reordered)
+	if len(before) != len(values) {
+		t.Fatalf("boxes %v, want one for each of %d values", before, len(values))
+	}
+	for v, id := range before {
+		if id != facetID("wsis", v) || after[v] != id {
+			t.Errorf("%s: id %q, then %q after the counts changed, want %q", v, id, after[v], facetID("wsis", v))
 		}
 	}
 }

@@ -38,6 +38,10 @@ type librarySearchPage struct {
 	Feed       string // the Atom feed of these results
 	Stats      string // the statistics of these results
 	Exports    []navLink
+	// Hidden carries what the page is filtered by but has no box for
+	// (today's country groups, the case's language, a value no facet
+	// lists) and the page size, so that applying the form keeps them.
+	Hidden []hiddenField
 }
 
 // libraryItemView is one result.
@@ -172,17 +176,25 @@ func (h *Handler) librarySearchData(r *http.Request, rq *request) (*librarySearc
 	}
 	for _, f := range libraryParams {
 		for _, v := range sq.Filters[f] {
+			if !hasBox(p.Facets, f, v) {
+				p.Hidden = append(p.Hidden, hiddenField{Name: f, Value: v})
+			}
 			rest := filterQuery(sq.Filters)
 			rest[f] = slices.DeleteFunc(slices.Clone(rest[f]), func(x string) bool { return x == v })
 			if sq.Q != "" {
 				rest.Set("q", sq.Q)
 			}
-			if base.Get("sort") != "" {
-				rest.Set("sort", base.Get("sort"))
+			for _, k := range []string{"sort", "per_page"} {
+				if base.Get(k) != "" {
+					rest.Set(k, base.Get(k))
+				}
 			}
 			p.Active = append(p.Active, navLink{Href: hrefWith(self, rest),
 				Text: labelled(rq.lang, rq.T(facetKeys[f])) + h.app.FacetLabel(r.Context(), rq.lang, f, v)})
 		}
+	}
+	if pp := base.Get("per_page"); pp != "" {
+		p.Hidden = append(p.Hidden, hiddenField{Name: "per_page", Value: pp})
 	}
 	p.Pager = h.pager(rq, self, base, res.Page, res.PerPage, res.Total)
 	p.ItemsHTML = renderItems(p.Items)
@@ -214,13 +226,13 @@ func (h *Handler) itemView(rq *request, it app.LibraryItem) libraryItemView {
 func (h *Handler) facetGroup(rq *request, facet string, values []app.LibraryFacet, selected []string, all bool, moreHref string) facetGroup {
 	g := facetGroup{Name: facet, Legend: rq.T(facetKeys[facet])}
 	shown := 0
-	for i, v := range values {
+	for _, v := range values {
 		checked := slices.Contains(selected, v.Value)
 		if !all && shown >= shownFacetValues && !checked {
 			continue
 		}
 		shown++
-		g.Options = append(g.Options, facetOption{ID: "f-" + facet + "-" + strconv.Itoa(i), Value: v.Value,
+		g.Options = append(g.Options, facetOption{ID: facetID(facet, v.Value), Value: v.Value,
 			Label: facetOptionLabel(facet, v), Count: rq.L.FormatInt(int64(v.Count)), Checked: checked})
 	}
 	if hidden := len(values) - shown; hidden > 0 {
@@ -228,6 +240,40 @@ func (h *Handler) facetGroup(rq *request, facet string, values []app.LibraryFace
 		g.MoreText = rq.L.Tn("library.facet.more", len(values), map[string]any{"Count": rq.L.FormatInt(int64(len(values))), "Facet": g.Legend})
 	}
 	return g
+}
+
+// facetID is the id of a value's checkbox. It names the value rather
+// than its place in the list, which changes with the counts: after the
+// filters apply in place, the focus and the labels find the same value.
+// Letters, digits and hyphens stay; any other byte, "_" included, becomes
+// "_" and two hex digits, so that every value has its own id, valid in
+// HTML and in a CSS selector. Facet names are lower-case words without a
+// hyphen, so the first hyphen after "f-" ends the facet.
+func facetID(facet, value string) string {
+	const hex = "0123456789abcdef"
+	b := make([]byte, 0, len("f-")+len(facet)+1+len(value)*3)
+	b = append(b, "f-"...)
+	b = append(b, facet...)
+	b = append(b, '-')
+	for i := 0; i < len(value); i++ {
+		switch c := value[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-':
+			b = append(b, c)
+		default:
+			b = append(b, '_', hex[c>>4], hex[c&15])
+		}
+	}
+	return string(b)
+}
+
+// hasBox reports whether the form has a checkbox for a facet's value.
+func hasBox(groups []facetGroup, facet, value string) bool {
+	for _, g := range groups {
+		if g.Name == facet {
+			return slices.ContainsFunc(g.Options, func(o facetOption) bool { return o.Value == value })
+		}
+	}
+	return false
 }
 
 // facetOptionLabel shows the codes readers cite (C7, SDG 8, ISIC C)

@@ -8,6 +8,7 @@ import (
 	"encoding/xml"
 	"html/template"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -33,7 +34,8 @@ func librarySamples(b basePage) map[string]any {
 		"library_search": &librarySearchPage{basePage: b, Action: "/en/cases", Q: evil, Sorts: []option{{Value: "relevance", Label: "R", Selected: true}},
 			All: "country", Total: 2, TotalText: "2 cases", AnyWord: true, Concepts: []string{"Mobile money"},
 			Items:  []libraryItemView{{ID: "DX-2026-0001", Href: "/en/cases/DX-2026-0001", Title: evil, Summary: evil, Lang: "ar", OtherLang: "Arabic", Countries: "Kenya", Year: "2024", WSIS: "C7"}},
-			Facets: []facetGroup{{Name: "wsis", Legend: "Action line", Options: []facetOption{{ID: "f-wsis-0", Value: "C7", Label: evil, Count: "3", Checked: true}}, More: "/en/cases?all=wsis", MoreText: "all"}},
+			Facets: []facetGroup{{Name: "wsis", Legend: "Action line", Options: []facetOption{{ID: facetID("wsis", "C7"), Value: "C7", Label: evil, Count: "3", Checked: true}}, More: "/en/cases?all=wsis", MoreText: "all"}},
+			Hidden: []hiddenField{{Name: "language", Value: evil}},
 			Active: []navLink{{Href: "/en/cases", Text: evil}}, Clear: "/en/cases",
 			Pager: pager{Prev: "/p", Next: "/n", Text: "page 2 of 3", Pages: []pageLink{{N: 1, Href: "/1"}, {N: 2, Href: "/2", Current: true}, {N: 9, Href: "/9", Gap: true}}},
 			Feed:  "/en/cases/feed.atom", Stats: "/en/stats", Exports: []navLink{{Href: "/x.csv", Text: "CSV"}}},
@@ -152,6 +154,7 @@ func TestLibrary(t *testing.T) {
 	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		le := newLibEnv(t, db)
 		t.Run("search", func(t *testing.T) { testLibrarySearch(t, le) })
+		t.Run("filters kept", func(t *testing.T) { testLibraryKeepsFilters(t, le) })
 		t.Run("case", func(t *testing.T) { testLibraryCase(t, le) })
 		t.Run("feed, sitemap, statistics", func(t *testing.T) { testLibraryFeedSitemapStats(t, le) })
 		t.Run("weight", func(t *testing.T) { testLibraryWeight(t, le) })
@@ -231,6 +234,86 @@ func testLibrarySearch(t *testing.T, le *libEnv) {
 			// A bad sort is refused in the reader's language.
 			c.get(L+"/cases?sort=best").expect(t, http.StatusUnprocessableEntity).contains(t, `lang="`+lang+`"`)
 		})
+	}
+}
+
+var (
+	libraryFormRE = regexp.MustCompile(`(?s)<form class="library"[^>]*>(.*?)</form>`)
+	formFieldRE   = regexp.MustCompile(`<input type="(hidden|checkbox)"(?: id="[^"]*")? name="([^"]*)" value="([^"]*)"( checked)?>`)
+	chipRE        = regexp.MustCompile(`<li><a href="([^"]*)"><span class="visually-hidden">`)
+)
+
+// formFilters is what the library's filter form sends as it stands, as a
+// browser submits it and as app.js reads it: its hidden fields and its
+// ticked boxes (its words and order aside).
+func formFilters(t *testing.T, p *page) url.Values {
+	t.Helper()
+	m := libraryFormRE.FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("%s: no filter form", p.url)
+	}
+	q := url.Values{}
+	for _, f := range formFieldRE.FindAllStringSubmatch(m[1], -1) {
+		if f[1] == "hidden" || f[4] != "" {
+			q.Add(htmlUnescape(f[2]), htmlUnescape(f[3]))
+		}
+	}
+	return q
+}
+
+// testLibraryKeepsFilters: the filters the form has no box for (today's
+// country groups, the case's language) and the page size are in the
+// form, where live filtering replaces it, so that ticking a box and
+// applying the filters keeps them; each still has its chip, which
+// removes it alone.
+func testLibraryKeepsFilters(t *testing.T, le *libEnv) {
+	c := le.client(t)
+	start := url.Values{"language": {"fr"}, "group_now": {"LDC"}, "per_page": {"50"}}
+	p := c.get("/en/cases?"+start.Encode()).expect(t, http.StatusOK)
+	if got := formFilters(t, p); !maps.EqualFunc(got, start, slices.Equal) {
+		t.Errorf("the form sends %v, want %v", got, start)
+	}
+	part, hidden := strings.Index(p.body, "data-live-part"), strings.Index(p.body, `<input type="hidden" name="language" value="fr">`)
+	if part < 0 || hidden < part {
+		t.Errorf("the language filter is not in the form's live part")
+	}
+	// A box ticked and the filters applied: the new page keeps them all.
+	box := checkboxRE.FindStringSubmatch(p.body)
+	if box == nil {
+		t.Fatalf("%s: no box to tick", p.url)
+	}
+	applied := formFilters(t, p)
+	applied.Add(htmlUnescape(box[2]), htmlUnescape(box[3]))
+	next := c.get("/en/cases?"+applied.Encode()).expect(t, http.StatusOK)
+	if got := formFilters(t, next); !maps.EqualFunc(got, applied, slices.Equal) {
+		t.Errorf("after ticking %s=%s, the form sends %v, want %v", box[2], box[3], got, applied)
+	}
+	if len(results(next)) == 0 {
+		t.Errorf("%s: no results", next.url)
+	}
+	// Each chip leads to the page without its filter, whose form sends
+	// every other.
+	chips := chipRE.FindAllStringSubmatch(next.body, -1)
+	if len(chips) != 3 {
+		t.Fatalf("%s: %d chips, want 3", next.url, len(chips))
+	}
+	for _, m := range chips {
+		href := htmlUnescape(m[1])
+		u, err := url.Parse(href)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		removed := 0
+		for k, vs := range applied {
+			removed += len(vs) - len(q[k])
+		}
+		if removed != 1 || q.Get("per_page") != "50" {
+			t.Errorf("the chip %s does not remove one filter alone from %v", href, applied)
+		}
+		if got := formFilters(t, c.get(href).expect(t, http.StatusOK)); !maps.EqualFunc(got, q, slices.Equal) {
+			t.Errorf("%s: the form sends %v, want %v", href, got, q)
+		}
 	}
 }
 

@@ -124,9 +124,28 @@
     var s = q.toString();
     return form.action + (s ? "?" + s : "");
   }
+  // The control with the focus, to find again among the new ones: a box
+  // by its name and value (its place in the list follows the counts), any
+  // other by its id.
+  function which(el) {
+    if (!el || el === doc.body) { return null; }
+    return { id: el.id, name: el.name, value: el.value, box: el.type === "checkbox" };
+  }
+  function find(next, fresh, f) {
+    if (!f) { return null; }
+    if (f.box) {
+      var boxes = fresh.querySelectorAll("input[type=checkbox]");
+      for (var i = 0; i < boxes.length; i++) {
+        if (boxes[i].name === f.name && boxes[i].value === f.value) { return boxes[i]; }
+      }
+      return null;
+    }
+    var el = f.id && next.getElementById(f.id);
+    return el && fresh.contains(el) ? el : null;
+  }
   function load(url, push) {
     var part = doc.querySelector("[data-live-part]");
-    var focused = doc.activeElement && doc.activeElement.id;
+    var focused = which(doc.activeElement);
     // The reader's open and closed filters stay as they left them.
     var open = {};
     part.querySelectorAll("details[id]").forEach(function (d) { open[d.id] = d.open; });
@@ -141,8 +160,7 @@
       fresh.querySelectorAll("details[id]").forEach(function (d) {
         if (d.id in open) { d.open = open[d.id]; }
       });
-      var again = focused && next.getElementById(focused);
-      if (again && !fresh.contains(again)) { again = null; }
+      var again = find(next, fresh, focused);
       // The focused field's disclosures open, or the focus would be lost.
       for (var d = again && again.closest("details"); d; d = d.parentElement.closest("details")) { d.open = true; }
       part.replaceWith(fresh);
