@@ -113,32 +113,35 @@ type libraryState struct {
 	docsSeq   int64
 	docs      map[string]search.Stored
 	facetSeq  int64
-	facets    map[string]libraryFacets // by facetKey
+	facets    map[string]countedFacets // by facetKey
 	// labels keeps the label of each facet value the index has counted,
 	// by language, facet and value (a set bounded by the vocabularies,
 	// the countries and the years; calls, which can be renamed, are
 	// labelled afresh).
-	labels sync.Map
+	labelsMu sync.RWMutex
+	labels   map[labelKey]string
 }
 
-// libraryFacets are a query's labelled facet counts and the concepts it
-// names, kept because counting is the costly part of a search and paging
-// or sorting the same results does not change them.
-type libraryFacets struct {
-	counts   map[string][]LibraryFacet
-	concepts []LibraryFacet
+type labelKey struct{ lang, facet, value string }
+
+// countedFacets are a query's facet counts and the concepts it names,
+// kept because counting is the costly part of a search, and paging,
+// sorting or reading the same results in another language does not
+// change them. They are shared: readers must not modify them.
+type countedFacets struct {
+	counts   map[string][]search.FacetValue
+	concepts []search.Concept
 }
 
 // maxCachedFacets bounds the cache of facet counts (an entry is a few
-// kilobytes to a few tens: the labels are shared, see countedLabel).
-const maxCachedFacets = 512
+// kilobytes to a few tens: the values' strings are the index's own).
+const maxCachedFacets = 1024
 
 // facetKey identifies what a query's facet counts depend on: the text,
-// the filters, the facets counted and the language of the labels.
+// the filters and the facets counted — not the reader's language, the
+// sort order or the page.
 func facetKey(q search.Query) string {
 	var b strings.Builder
-	b.WriteString(q.Lang)
-	b.WriteByte(0)
 	b.WriteString(q.Q)
 	for _, f := range slices.Sorted(maps.Keys(q.Filters)) {
 		b.WriteByte(0)
@@ -153,21 +156,21 @@ func facetKey(q search.Query) string {
 	return b.String()
 }
 
-func (st *libraryState) cachedFacets(seq int64, key string) (libraryFacets, bool) {
+func (st *libraryState) cachedFacets(seq int64, key string) (countedFacets, bool) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.facetSeq != seq {
-		return libraryFacets{}, false
+		return countedFacets{}, false
 	}
 	f, ok := st.facets[key]
 	return f, ok
 }
 
-func (st *libraryState) keepFacets(seq int64, key string, f libraryFacets) {
+func (st *libraryState) keepFacets(seq int64, key string, f countedFacets) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.facetSeq != seq || st.facets == nil {
-		st.facetSeq, st.facets = seq, make(map[string]libraryFacets)
+		st.facetSeq, st.facets = seq, make(map[string]countedFacets)
 	}
 	for k := range st.facets { // when full, an arbitrary entry makes room
 		if len(st.facets) < maxCachedFacets {
@@ -448,15 +451,7 @@ func (a *App) SearchLibrary(ctx context.Context, q search.Query) (LibraryPage, e
 	}
 	res := ix.Search(q)
 	if !ok {
-		calls, err := a.libraryCalls(ctx)
-		if err != nil {
-			return LibraryPage{}, err
-		}
-		L := a.Cat.Localizer(q.Lang)
-		counted.counts = a.labelFacets(L, calls, res.Facets)
-		for _, c := range res.Concepts {
-			counted.concepts = append(counted.concepts, LibraryFacet{Value: c.String(), Label: facetLabel(L, calls, c.Vocab, c.Code)})
-		}
+		counted = countedFacets{counts: res.Facets, concepts: res.Concepts}
 		a.library.keepFacets(seq, key, counted)
 	}
 	ids := make([]string, len(res.Hits))
@@ -467,13 +462,17 @@ func (a *App) SearchLibrary(ctx context.Context, q search.Query) (LibraryPage, e
 	if err != nil {
 		return LibraryPage{}, err
 	}
-	// The counts are shared with the cache: the caller gets its own copy.
-	facets := make(map[string][]LibraryFacet, len(counted.counts))
-	for f, vs := range counted.counts {
-		facets[f] = slices.Clone(vs)
+	calls, err := a.libraryCalls(ctx)
+	if err != nil {
+		return LibraryPage{}, err
 	}
-	return LibraryPage{Total: res.Total, Page: res.Page, PerPage: res.PerPage, Items: items, AnyWord: res.AnyWord, Seq: seq,
-		Facets: facets, Concepts: slices.Clone(counted.concepts)}, nil
+	L := a.Cat.Localizer(q.Lang)
+	page := LibraryPage{Total: res.Total, Page: res.Page, PerPage: res.PerPage, Items: items, AnyWord: res.AnyWord, Seq: seq,
+		Facets: a.labelFacets(L, calls, counted.counts)}
+	for _, c := range counted.concepts {
+		page.Concepts = append(page.Concepts, LibraryFacet{Value: c.String(), Label: facetLabel(L, calls, c.Vocab, c.Code)})
+	}
+	return page, nil
 }
 
 // LibraryIDs returns the ids of every case matching q, in its order,
@@ -632,12 +631,21 @@ func (a *App) countedLabel(L *i18n.L, calls map[string]store.Call, facet, value 
 	if facet == search.FacetCall {
 		return facetLabel(L, calls, facet, value)
 	}
-	key := L.Lang() + "\x00" + facet + "\x00" + value
-	if s, ok := a.library.labels.Load(key); ok {
-		return s.(string)
+	st := &a.library
+	key := labelKey{L.Lang(), facet, value}
+	st.labelsMu.RLock()
+	s, ok := st.labels[key]
+	st.labelsMu.RUnlock()
+	if ok {
+		return s
 	}
-	s := facetLabel(L, calls, facet, value)
-	a.library.labels.Store(key, s)
+	s = facetLabel(L, calls, facet, value)
+	st.labelsMu.Lock()
+	if st.labels == nil {
+		st.labels = make(map[labelKey]string)
+	}
+	st.labels[key] = s
+	st.labelsMu.Unlock()
 	return s
 }
 
