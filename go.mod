@@ -4,7 +4,6 @@ go 1.26.8
 
 require (
 	github.com/alexedwards/argon2id v1.0.0
-	github.com/blevesearch/segment v0.9.1
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
 	github.com/emersion/go-smtp v0.25.1
 	github.com/jackc/pgx/v5 v5.12.0
@@ -17,6 +16,11 @@ require (
 	github.com/xuri/excelize/v2 v2.11.1
 	golang.org/x/text v0.44.0
 	modernc.org/sqlite v1.62.0
+)
+
+require (
+	github.com/blevesearch/segment v0.9.1 // indirect
+	github.com/clipperhouse/uax29/v2 v2.7.0
 )
 
 require (

@@ -320,6 +320,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer stopProfile()
+	bulkGC()
 	start := time.Now()
 	var progress func(int, int64)
 	if !*quiet {

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -66,6 +67,7 @@ func cmdDemoGenerate(ctx context.Context, args []string, stdout, stderr io.Write
 		return err
 	}
 	defer stopProfile()
+	bulkGC()
 	start := time.Now()
 	progress := func(done int) {}
 	if !*quiet {
@@ -127,6 +129,17 @@ func startCPUProfile(path string) (stop func(), err error) {
 		pprof.StopCPUProfile()
 		f.Close()
 	}, nil
+}
+
+// bulkGC lets the heap grow further between collections while a command
+// loads many cases: loading makes much short-lived garbage (analysed
+// terms, statement arguments), and with Go's default the collector took
+// more than a tenth of the CPU, for 310 MB of peak memory instead of
+// about 450. GOGC in the environment still decides.
+func bulkGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 }
 
 // genPlan is what to generate.

@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/segment"
+	"github.com/clipperhouse/uax29/v2/words"
 )
 
 // WordCount counts the words of s as UAX #29 word segmentation finds them:
@@ -14,21 +14,21 @@ import (
 // the same limits work for Chinese and Japanese as for languages written
 // with spaces.
 func WordCount(s string) int {
-	// The segmenter silently stops at invalid UTF-8; replacing it first
-	// lets it read the whole text.
-	seg := segment.NewWordSegmenterDirect([]byte(strings.ToValidUTF8(s, "\uFFFD")))
+	// Segmenting invalid UTF-8 is undefined; replacing it first reads
+	// the whole text.
+	seg := words.FromString(strings.ToValidUTF8(s, "\uFFFD"))
 	n := 0
-	for seg.Segment() {
-		n += wordsIn(seg.Bytes())
+	for seg.Next() {
+		n += wordsIn(seg.Value())
 	}
 	return n
 }
 
 // wordsIn counts the words in one segment.
-func wordsIn(b []byte) int {
+func wordsIn(b string) int {
 	ideographs, other := 0, false
 	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
+		r, size := utf8.DecodeRuneInString(b)
 		b = b[size:]
 		switch {
 		case isIdeographic(r):

@@ -15,7 +15,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/elision"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/stop"
-	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -85,7 +84,7 @@ func baseLanguage(lang string) string {
 // filters are Bleve's stateless token filters and stop lists, built once
 // and only read afterwards.
 type filters struct {
-	tokenizer  *unicodetok.UnicodeTokenizer
+	tokenizer  wordTokenizer
 	width      *cjk.CJKWidthFilter
 	lower      *lowercase.LowerCaseFilter
 	bigram     *cjk.CJKBigramFilter
@@ -112,7 +111,6 @@ func newFilters() *filters {
 		panic("search: French articles: " + err.Error())
 	}
 	f := &filters{
-		tokenizer:  unicodetok.NewUnicodeTokenizer(),
 		width:      cjk.NewCJKWidthFilter(),
 		lower:      lowercase.NewLowerCaseFilter(),
 		bigram:     cjk.NewCJKBigramFilter(false),

@@ -22,7 +22,9 @@ import (
 // search_docs. Change it whenever analysis changes what terms a text
 // gives; rows written by an older version are listed by StaleIDs and must
 // be written again (Put) for the index to stay consistent.
-const AnalysisVersion = 1
+//
+// Version 2: full-width digits are words (wordTokenizer).
+const AnalysisVersion = 2
 
 // row is a document as search_docs stores it.
 type row struct {
