@@ -41,9 +41,15 @@ func BenchmarkLibrarySearchPage(b *testing.B) {
 	b.ResetTimer()
 	var bytesOut int64
 	i := 0
+	cpu0 := cpuTime()
 	for b.Loop() {
 		bytesOut += int64(benchGet(b, h, urls[i%len(urls)]+"&n="+strconv.Itoa(i)))
 		i++
+	}
+	// CPU time per page, the collector included: unlike ns/op, it does
+	// not depend on what else the machine runs.
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu)/float64(time.Millisecond)/float64(i), "cpu-ms/op")
 	}
 	b.ReportMetric(float64(bytesOut)/float64(i), "gz-bytes/op")
 }
