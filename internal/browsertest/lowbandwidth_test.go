@@ -41,9 +41,9 @@ const slowJS = `new Promise(resolve => {
 	setTimeout(() => done(-1), 10000);
 })`
 
-// TestSlowConnection measures the first render of the home page and the
-// call page, in English and Arabic, over an emulated 2G link (250 kbit/s,
-// 300 ms RTT) with nothing cached. It only reports: the figures depend on
+// TestSlowConnection measures the first render of the home page, the
+// call page, the library and a published case, in English and Arabic,
+// over an emulated 2G link (250 kbit/s, 300 ms RTT) with nothing cached. It only reports: the figures depend on
 // the machine. They are logged, and written to low-bandwidth.json in the
 // artefacts directory; docs/low-bandwidth.md records them.
 func TestSlowConnection(t *testing.T) {
@@ -52,7 +52,8 @@ func TestSlowConnection(t *testing.T) {
 	dir := artifacts(t, "low-bandwidth")
 	results := map[string]slowLoad{}
 	var lines []string
-	for _, page := range []struct{ name, path string }{{"home", "/"}, {"call", "/calls/{call}"}} {
+	for _, page := range []struct{ name, path string }{{"home", "/"}, {"call", "/calls/{call}"},
+		{"library", "/cases"}, {"case", "/cases/{published}"}} {
 		for _, lang := range []string{"en", "ar"} {
 			var runs []slowLoad
 			for range slowRuns {
