@@ -85,7 +85,9 @@
     changed = false;
     var body = new URLSearchParams(new FormData(form));
     body.set("action", "autosave");
-    fetch(form.action, {
+    // The attribute, not form.action: the form's buttons are named
+    // "action", and a named control hides the form's property of that name.
+    fetch(form.getAttribute("action"), {
       method: "POST",
       credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRF-Token": token ? token.value : "" },
@@ -122,7 +124,7 @@
     if (!q.get("q")) { q.delete("q"); }
     if (q.get("sort") === "relevance") { q.delete("sort"); }
     var s = q.toString();
-    return form.action + (s ? "?" + s : "");
+    return form.getAttribute("action") + (s ? "?" + s : "");
   }
   // The control with the focus, to find again among the new ones: a box
   // by its name and value (its place in the list follows the counts), any
