@@ -54,6 +54,7 @@ var pageTypes = []pageType{
 	{name: "my_cases", as: applicant, path: "/me/cases", shot: true},
 	{name: "case_form", as: applicant, path: "/me/cases/{draft}/edit"},
 	{name: "case_form_errors", as: applicant, path: "/me/cases/{draft}/edit", then: sendForm(`button[name=action][value=submit]`), status: http.StatusUnprocessableEntity, shot: true},
+	{name: "case_form_draft_file_error", as: applicant, path: "/me/cases/{draft}/edit", then: sendForm(`#offline button[type=submit]`), status: http.StatusUnprocessableEntity},
 	{name: "case_view", as: applicant, path: "/me/cases/{case}", shot: true},
 	{name: "case_withdraw", as: applicant, path: "/me/cases/{draft}/withdraw"},
 	{name: "case_decision", as: owner, path: "/me/cases/{decidedcase}", shot: true},

@@ -202,6 +202,7 @@ type caseEditPage struct {
 	Missing      []navLink
 	Attachments  []attachmentRow
 	Upload       *formField
+	DraftFile    *formField // the draft file to upload (draftfile.go)
 	Rows         rowsAsked
 	MaxFiles     int
 	MaxMB        int
@@ -226,6 +227,17 @@ func (h *Handler) caseEdit(w http.ResponseWriter, r *http.Request, rq *request) 
 // error summary.
 func (h *Handler) renderCaseEdit(w http.ResponseWriter, r *http.Request, rq *request, status int, cv app.CaseView,
 	v url.Values, asked rowsAsked, errs domain.Errors, uploadErrs []string, msg string) error {
+	p, err := h.caseEditPage(r, rq, status, cv, v, asked, errs, uploadErrs, msg)
+	if err != nil {
+		return err
+	}
+	h.render(w, r, rq, status, "case_edit", p)
+	return nil
+}
+
+// caseEditPage builds the case form's page for renderCaseEdit.
+func (h *Handler) caseEditPage(r *http.Request, rq *request, status int, cv app.CaseView,
+	v url.Values, asked rowsAsked, errs domain.Errors, uploadErrs []string, msg string) (*caseEditPage, error) {
 	meta := h.caseMeta(rq, cv)
 	form, fe := buildCaseForm(rq, v, asked, errs, false)
 	p := caseEditPage{basePage: h.base(r, rq, rq.T("case.edit.title", map[string]any{"CaseID": isolate(cv.ID)})), Case: meta,
@@ -245,6 +257,7 @@ func (h *Handler) renderCaseEdit(w http.ResponseWriter, r *http.Request, rq *req
 	for _, e := range uploadErrs {
 		fe.Summary = append(fe.Summary, summaryItem{Href: "#f-file", Text: labelled(rq.lang, p.Upload.Label) + e})
 	}
+	p.DraftFile = draftFileField(rq)
 	p.Summary = fe.Summary
 	if len(errs) > 0 && status == http.StatusUnprocessableEntity {
 		p.SummaryIntro = rq.T("case.errors.intro")
@@ -262,10 +275,9 @@ func (h *Handler) renderCaseEdit(w http.ResponseWriter, r *http.Request, rq *req
 	}
 	var err error
 	if p.Attachments, err = h.attachmentRows(r, rq, cv.ID); err != nil {
-		return err
+		return nil, err
 	}
-	h.render(w, r, rq, status, "case_edit", &p)
-	return nil
+	return &p, nil
 }
 
 // saveReply is the answer to an autosave.

@@ -121,6 +121,8 @@ func (h *Handler) flash(rq *request, code string, q url.Values) string {
 		return rq.T("case.attachments.uploaded", map[string]any{"Name": q.Get("name")})
 	case "removed":
 		return rq.T("case.attachments.removed", map[string]any{"Name": q.Get("name")})
+	case "draft_loaded":
+		return rq.T("case.offline.loaded")
 	case "profile":
 		return rq.T("account.profile.saved")
 	case "call":

@@ -67,6 +67,8 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	mux.Handle("POST /{lang}/me/cases/{id}/attachments", h.upload(h.attachmentUpload))
 	mux.Handle("GET /{lang}/me/cases/{id}/attachments/{name}", h.page(h.attachmentDownload))
 	mux.Handle("POST /{lang}/me/cases/{id}/attachments/{name}/delete", h.page(h.attachmentDelete))
+	mux.Handle("GET /{lang}/me/cases/{id}/draft", h.page(h.draftDownload))  // the working copy as a file (draftfile.go)
+	mux.Handle("POST /{lang}/me/cases/{id}/draft", h.upload(h.draftUpload)) // that file, uploaded again
 
 	// Secretariat
 	mux.Handle("GET /{lang}/sec/calls", h.page(h.secCalls))

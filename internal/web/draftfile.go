@@ -1,0 +1,244 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dxatlas/dxatlas/internal/app"
+	"github.com/dxatlas/dxatlas/internal/domain"
+)
+
+// A draft case can be taken offline: the applicant downloads the working
+// copy as a file and uploads it again later, for connections that drop.
+// The file is the API's case record (GET /api/v1/cases/{id}), so that a
+// file from either can be uploaded to the other (PUT /api/v1/cases/{id}).
+// Attachments are not part of it.
+
+// maxDraftFile bounds an uploaded draft file: a complete case with every
+// translation is a few hundred kilobytes.
+const maxDraftFile = 2 << 20
+
+// draftRecord is the downloaded file: the case record as the API writes it.
+type draftRecord struct {
+	ID          string     `json:"id"`
+	Call        string     `json:"call"`
+	State       string     `json:"state"`
+	Version     int        `json:"version"`
+	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	Deadline    time.Time  `json:"deadline"`
+	Editable    bool       `json:"editable"`
+	Missing     []string   `json:"missing"`
+	domain.Case
+}
+
+// draftBody is an uploaded file: a case record, complete or not. Its
+// read-only fields are accepted and ignored, as the API's PUT does, except
+// the id, which must be this case's; any other field is refused, since it
+// means the file is not a case.
+type draftBody struct {
+	domain.Case
+	ID          json.RawMessage `json:"id"`
+	Call        json.RawMessage `json:"call"`
+	State       json.RawMessage `json:"state"`
+	Version     json.RawMessage `json:"version"`
+	SubmittedAt json.RawMessage `json:"submitted_at"`
+	PublishedAt json.RawMessage `json:"published_at"`
+	CreatedAt   json.RawMessage `json:"created_at"`
+	UpdatedAt   json.RawMessage `json:"updated_at"`
+	Deadline    json.RawMessage `json:"deadline"`
+	Editable    json.RawMessage `json:"editable"`
+	Missing     json.RawMessage `json:"missing"`
+}
+
+func utcTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// draftFileField is the file input of the "work offline" section.
+func draftFileField(rq *request) *formField {
+	return &formField{ID: "f-draft", Name: "draft", Kind: "file", Label: rq.T("case.offline.file.label"),
+		Help: rq.T("case.offline.file.help", map[string]any{"MaxMB": maxDraftFile >> 20})}
+}
+
+// draftDownload sends the owner's working copy as a file. Whoever may not
+// edit the case gets what the form's page gives them.
+func (h *Handler) draftDownload(w http.ResponseWriter, r *http.Request, rq *request) error {
+	cv, err := h.app.Case(r.Context(), rq.user, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if cv.Locked != "" || cv.OwnerID != rq.user.ID {
+		return h.renderCaseShow(w, r, rq, http.StatusOK, cv)
+	}
+	missing := domain.Missing(&cv.Doc)
+	if missing == nil {
+		missing = []string{}
+	}
+	rec := draftRecord{ID: cv.ID, Call: cv.Call.Slug, State: cv.State, Version: cv.Version,
+		SubmittedAt: utcTime(cv.SubmittedAt), PublishedAt: utcTime(cv.PublishedAt),
+		CreatedAt: cv.CreatedAt.UTC(), UpdatedAt: cv.UpdatedAt.UTC(), Deadline: cv.Deadline.UTC(),
+		Editable: true, Missing: missing, Case: cv.Doc}
+	// Indented, so that the file can be read and corrected in a text editor.
+	b, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json; charset=utf-8")
+	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": cv.ID + "-draft.json"}))
+	hd.Set("Content-Length", strconv.Itoa(len(b)))
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	if r.Method != http.MethodHead {
+		w.Write(b)
+	}
+	return nil
+}
+
+// draftUpload replaces the working copy with an uploaded draft
+// file. A file that is not this case's draft changes nothing: the form
+// comes back as stored, with what is wrong with the file.
+func (h *Handler) draftUpload(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if rq.user == nil {
+		return &app.Error{Kind: app.KindUnauthenticated, Key: "error.unauthenticated"}
+	}
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return err
+		}
+		return errBadForm
+	}
+	defer r.MultipartForm.RemoveAll()
+	if !h.csrfOK(r, rq, r.MultipartForm.Value) {
+		return errCSRF
+	}
+	cv, err := h.app.Case(r.Context(), rq.user, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := editRefusal(rq, cv); err != nil {
+		return err
+	}
+	doc, msg, err := readDraftFile(rq, cv.ID, r.MultipartForm.File["draft"])
+	if err != nil {
+		return err
+	}
+	if msg != "" {
+		p, err := h.caseEditPage(r, rq, http.StatusUnprocessableEntity, cv, caseToForm(cv.Doc), rowsAsked{}, nil, nil, "")
+		if err != nil {
+			return err
+		}
+		p.DraftFile.Errors = []string{msg}
+		p.Summary = append(p.Summary, summaryItem{Href: "#" + p.DraftFile.ID, Text: labelled(rq.lang, p.DraftFile.Label) + msg})
+		h.render(w, r, rq, http.StatusUnprocessableEntity, "case_edit", p)
+		return nil
+	}
+	if _, err := h.app.SaveDraft(r.Context(), rq.user, cv.ID, doc); err != nil {
+		return err
+	}
+	redirect(w, r, h.path(rq, "/me/cases/"+cv.ID+"/edit")+"?done=draft_loaded")
+	return nil
+}
+
+// editRefusal is the error saving the form gives a reader who may not
+// edit the case (App.SaveDraft's checks), found before a file is read so
+// that a locked case never shows its form.
+func editRefusal(rq *request, cv app.CaseView) error {
+	switch {
+	case cv.OwnerID != rq.user.ID:
+		return &app.Error{Kind: app.KindForbidden, Key: "error.forbidden"}
+	case cv.Locked == "case.locked.deadline":
+		return &app.Error{Kind: app.KindConflict, Key: "error.deadline_passed"}
+	case cv.Locked != "":
+		return &app.Error{Kind: app.KindConflict, Key: "error.wrong_state"}
+	}
+	return nil
+}
+
+// readDraftFile reads the uploaded draft of case id. What is wrong with
+// the file comes back as msg, in the reader's language; err is a failure
+// to read it at all.
+func readDraftFile(rq *request, id string, files []*multipart.FileHeader) (doc domain.Case, msg string, err error) {
+	if len(files) != 1 {
+		return doc, rq.T("case.err.file_empty"), nil
+	}
+	f, err := files[0].Open()
+	if err != nil {
+		return doc, "", err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxDraftFile+1))
+	if err != nil {
+		return doc, "", err
+	}
+	if len(data) > maxDraftFile {
+		return doc, rq.T("case.offline.err.too_large", map[string]any{"MaxMB": maxDraftFile >> 20}), nil
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return doc, rq.T("case.err.file_empty"), nil
+	}
+	doc, key, args := decodeDraft(data, id)
+	if key != "" {
+		return doc, rq.T(key, args), nil
+	}
+	return doc, "", nil
+}
+
+// decodeDraft decodes a draft file of case id. It returns the message key
+// (and its arguments) of what is wrong, or "".
+func decodeDraft(data []byte, id string) (domain.Case, string, map[string]any) {
+	// Editors on some systems start a UTF-8 file with a byte order mark.
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if !utf8.Valid(data) || !json.Valid(data) {
+		return domain.Case{}, "case.offline.err.not_json", nil
+	}
+	// A case is an object with at least one field: anything else (a list,
+	// a number, {}) is some other file, and would empty the draft.
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(data, &fields) != nil || len(fields) == 0 {
+		return domain.Case{}, "case.offline.err.not_case", nil
+	}
+	var in draftBody
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &typ) && typ.Field != "" {
+			// The path starts with the embedded struct's name, which the
+			// file does not have.
+			field := strings.TrimPrefix(typ.Field, "Case.")
+			return domain.Case{}, "case.offline.err.wrong_type", map[string]any{"Field": isolate(field)}
+		}
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return domain.Case{}, "case.offline.err.unknown_field", map[string]any{"Field": isolate(strings.Trim(name, `"`))}
+		}
+		return domain.Case{}, "case.offline.err.not_case", nil
+	}
+	if len(in.ID) > 0 && string(in.ID) != "null" {
+		var fileID string
+		if json.Unmarshal(in.ID, &fileID) != nil {
+			return domain.Case{}, "case.offline.err.wrong_type", map[string]any{"Field": "id"}
+		}
+		if fileID != "" && fileID != id {
+			return domain.Case{}, "case.offline.err.other_case", map[string]any{"File": isolate(fileID), "CaseID": isolate(id)}
+		}
+	}
+	return in.Case, "", nil
+}
