@@ -14,60 +14,6 @@ import (
 	"github.com/dxatlas/dxatlas/internal/store"
 )
 
-// caseRecord is a case as the API shows it: the system fields and, at the
-// top level, every field of the author's document (its working copy, which
-// may be incomplete or invalid until it is submitted).
-type caseRecord struct {
-	ID          string     `json:"id"`
-	Call        string     `json:"call"`
-	State       string     `json:"state"`
-	Version     int        `json:"version"`
-	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
-	PublishedAt *time.Time `json:"published_at,omitempty"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
-	// Deadline is when the case stops taking edits: the call's closing
-	// time or the case's individual extension.
-	Deadline time.Time `json:"deadline"`
-	// Editable says whether its owner may still change and submit it.
-	Editable bool `json:"editable"`
-	// Missing lists the required sections still empty (domain.Missing).
-	Missing []string `json:"missing"`
-	domain.Case
-}
-
-func record(v app.CaseView) caseRecord {
-	missing := domain.Missing(&v.Doc)
-	if missing == nil {
-		missing = []string{}
-	}
-	return caseRecord{
-		ID: v.ID, Call: v.Call.Slug, State: v.State, Version: v.Version,
-		SubmittedAt: utcPtr(v.SubmittedAt), PublishedAt: utcPtr(v.PublishedAt),
-		CreatedAt: v.CreatedAt.UTC(), UpdatedAt: v.UpdatedAt.UTC(), Deadline: v.Deadline.UTC(),
-		Editable: v.Locked == "", Missing: missing, Case: v.Doc,
-	}
-}
-
-// caseBody is the body of POST …/cases and PUT /api/v1/cases/{id}: a case
-// record, complete or not. The read-only fields of a record are accepted
-// and ignored, so that a record read with GET can be changed and sent
-// back as it is; any other field that is not part of the record is refused.
-type caseBody struct {
-	domain.Case
-	ID          json.RawMessage `json:"id"`
-	Call        json.RawMessage `json:"call"`
-	State       json.RawMessage `json:"state"`
-	Version     json.RawMessage `json:"version"`
-	SubmittedAt json.RawMessage `json:"submitted_at"`
-	PublishedAt json.RawMessage `json:"published_at"`
-	CreatedAt   json.RawMessage `json:"created_at"`
-	UpdatedAt   json.RawMessage `json:"updated_at"`
-	Deadline    json.RawMessage `json:"deadline"`
-	Editable    json.RawMessage `json:"editable"`
-	Missing     json.RawMessage `json:"missing"`
-}
-
 type createdCase struct {
 	ID    string `json:"id"`
 	State string `json:"state"`
@@ -77,7 +23,7 @@ func caseLocation(id string) string { return "/api/v1/cases/" + url.PathEscape(i
 
 // createCase starts a draft in an open call from whatever the body holds.
 func (s *server) createCase(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	var in caseBody
+	var in app.CaseBody
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
@@ -94,13 +40,13 @@ func (s *server) getCase(w http.ResponseWriter, r *http.Request, rc *reqCtx) err
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, record(v))
+	return writeJSON(w, http.StatusOK, app.Record(v))
 }
 
 // putCase replaces the working copy, valid or not: a draft, or before the
 // deadline a submitted case (whose submitted versions stay as they are).
 func (s *server) putCase(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	var in caseBody
+	var in app.CaseBody
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
@@ -108,7 +54,7 @@ func (s *server) putCase(w http.ResponseWriter, r *http.Request, rc *reqCtx) err
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, record(v))
+	return writeJSON(w, http.StatusOK, app.Record(v))
 }
 
 // submitCase validates the working copy and stores it as a new version;
@@ -124,7 +70,7 @@ func (s *server) submitCase(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, record(v))
+	return writeJSON(w, http.StatusOK, app.Record(v))
 }
 
 type withdrawBody struct {
@@ -142,7 +88,7 @@ func (s *server) withdrawCase(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, record(v))
+	return writeJSON(w, http.StatusOK, app.Record(v))
 }
 
 type versionItem struct {

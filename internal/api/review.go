@@ -49,7 +49,7 @@ func (s *server) screenCase(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, record(v))
+	return writeJSON(w, http.StatusOK, app.Record(v))
 }
 
 // listScreenings lists a case's screenings: all of them for staff, the

@@ -125,7 +125,7 @@ func (s *server) publishCase(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, record(v))
+	return writeJSON(w, http.StatusOK, app.Record(v))
 }
 
 type unpublishBody struct {
@@ -142,7 +142,7 @@ func (s *server) unpublishCase(w http.ResponseWriter, r *http.Request, rc *reqCt
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, record(v))
+	return writeJSON(w, http.StatusOK, app.Record(v))
 }
 
 // publishCall publishes every accepted case of a call with consent.

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/dxatlas/dxatlas/internal/app"
@@ -26,49 +25,6 @@ import (
 // maxDraftFile bounds an uploaded draft file: a complete case with every
 // translation is a few hundred kilobytes.
 const maxDraftFile = 2 << 20
-
-// draftRecord is the downloaded file: the case record as the API writes it.
-type draftRecord struct {
-	ID          string     `json:"id"`
-	Call        string     `json:"call"`
-	State       string     `json:"state"`
-	Version     int        `json:"version"`
-	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
-	PublishedAt *time.Time `json:"published_at,omitempty"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
-	Deadline    time.Time  `json:"deadline"`
-	Editable    bool       `json:"editable"`
-	Missing     []string   `json:"missing"`
-	domain.Case
-}
-
-// draftBody is an uploaded file: a case record, complete or not. Its
-// read-only fields are accepted and ignored, as the API's PUT does, except
-// the id, which must be this case's; any other field is refused, since it
-// means the file is not a case.
-type draftBody struct {
-	domain.Case
-	ID          json.RawMessage `json:"id"`
-	Call        json.RawMessage `json:"call"`
-	State       json.RawMessage `json:"state"`
-	Version     json.RawMessage `json:"version"`
-	SubmittedAt json.RawMessage `json:"submitted_at"`
-	PublishedAt json.RawMessage `json:"published_at"`
-	CreatedAt   json.RawMessage `json:"created_at"`
-	UpdatedAt   json.RawMessage `json:"updated_at"`
-	Deadline    json.RawMessage `json:"deadline"`
-	Editable    json.RawMessage `json:"editable"`
-	Missing     json.RawMessage `json:"missing"`
-}
-
-func utcTime(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
 
 // draftFileField is the file input of the "work offline" section.
 func draftFileField(rq *request) *formField {
@@ -86,14 +42,7 @@ func (h *Handler) draftDownload(w http.ResponseWriter, r *http.Request, rq *requ
 	if cv.Locked != "" || cv.OwnerID != rq.user.ID {
 		return h.renderCaseShow(w, r, rq, http.StatusOK, cv)
 	}
-	missing := domain.Missing(&cv.Doc)
-	if missing == nil {
-		missing = []string{}
-	}
-	rec := draftRecord{ID: cv.ID, Call: cv.Call.Slug, State: cv.State, Version: cv.Version,
-		SubmittedAt: utcTime(cv.SubmittedAt), PublishedAt: utcTime(cv.PublishedAt),
-		CreatedAt: cv.CreatedAt.UTC(), UpdatedAt: cv.UpdatedAt.UTC(), Deadline: cv.Deadline.UTC(),
-		Editable: true, Missing: missing, Case: cv.Doc}
+	rec := app.Record(cv)
 	// Indented, so that the file can be read and corrected in a text editor.
 	b, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
@@ -215,7 +164,7 @@ func decodeDraft(data []byte, id string) (domain.Case, string, map[string]any) {
 	if json.Unmarshal(data, &fields) != nil || len(fields) == 0 {
 		return domain.Case{}, "case.offline.err.not_case", nil
 	}
-	var in draftBody
+	var in app.CaseBody
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
