@@ -8,7 +8,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"net/textproto"
 	"reflect"
 	"slices"
 	"strings"
@@ -24,24 +23,7 @@ import (
 // uploadDraft sends a draft file as the "work offline" form does.
 func (c *client) uploadDraft(path string, data []byte) *page {
 	c.t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	mw.WriteField("csrf", c.csrf())
-	hdr := textproto.MIMEHeader{}
-	hdr.Set("Content-Disposition", `form-data; name="draft"; filename="draft.json"`)
-	hdr.Set("Content-Type", "application/json")
-	w, err := mw.CreatePart(hdr)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	w.Write(data)
-	mw.Close()
-	req, err := http.NewRequest(http.MethodPost, c.e.srv.URL+path, &buf)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return c.do(req)
+	return c.uploadField(path, "draft", "draft.json", "application/json", data)
 }
 
 // stored is the case's working copy and when it last changed.

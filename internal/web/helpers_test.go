@@ -200,12 +200,18 @@ func (c *client) postRaw(path, body string) *page {
 // upload sends one file as the multipart field "file".
 func (c *client) upload(path, name string, data []byte) *page {
 	c.t.Helper()
+	return c.uploadField(path, "file", name, "application/octet-stream", data)
+}
+
+// uploadField sends one file of a media type as a multipart field.
+func (c *client) uploadField(path, field, name, mediaType string, data []byte) *page {
+	c.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	mw.WriteField("csrf", c.csrf())
 	hdr := textproto.MIMEHeader{}
-	hdr.Set("Content-Disposition", `form-data; name="file"; filename="`+strings.ReplaceAll(name, `"`, `\"`)+`"`)
-	hdr.Set("Content-Type", "application/octet-stream")
+	hdr.Set("Content-Disposition", `form-data; name="`+field+`"; filename="`+strings.ReplaceAll(name, `"`, `\"`)+`"`)
+	hdr.Set("Content-Type", mediaType)
 	w, err := mw.CreatePart(hdr)
 	if err != nil {
 		c.t.Fatal(err)
