@@ -95,16 +95,23 @@ func (h *Handler) attachmentDownload(w http.ResponseWriter, r *http.Request, rq 
 	if err != nil {
 		return err
 	}
+	w.Header().Set("Cache-Control", "private, no-store")
+	sendDownload(w, r, att.Name, att.ContentType, data)
+	return nil
+}
+
+// sendDownload sends data as a file to save, never as a page: under a
+// sandbox policy, a file cannot run as a page of this site. The caller
+// sets its caching.
+func sendDownload(w http.ResponseWriter, r *http.Request, name, mediaType string, data []byte) {
 	hd := w.Header()
-	hd.Set("Content-Type", att.ContentType)
-	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": att.Name}))
+	hd.Set("Content-Type", mediaType)
+	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	hd.Set("Content-Length", strconv.Itoa(len(data)))
-	hd.Set("Cache-Control", "private, no-store")
 	hd.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	if r.Method != http.MethodHead {
 		w.Write(data)
 	}
-	return nil
 }
 
 // attachmentDelete removes a file while the case is editable.

@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"mime"
 	"mime/multipart"
 	"net/http"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -49,15 +47,8 @@ func (h *Handler) draftDownload(w http.ResponseWriter, r *http.Request, rq *requ
 		return err
 	}
 	b = append(b, '\n')
-	hd := w.Header()
-	hd.Set("Content-Type", "application/json; charset=utf-8")
-	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": cv.ID + "-draft.json"}))
-	hd.Set("Content-Length", strconv.Itoa(len(b)))
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	if r.Method != http.MethodHead {
-		w.Write(b)
-	}
+	w.Header().Set("Cache-Control", "no-store")
+	sendDownload(w, r, cv.ID+"-draft.json", "application/json; charset=utf-8", b)
 	return nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"html/template"
 	"maps"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -496,12 +495,7 @@ func (h *Handler) libraryAttachment(w http.ResponseWriter, r *http.Request, rq *
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	hd.Set("Content-Type", att.ContentType)
-	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": att.Name}))
-	hd.Set("Content-Length", strconv.Itoa(len(data)))
-	if r.Method != http.MethodHead {
-		w.Write(data)
-	}
+	sendDownload(w, r, att.Name, att.ContentType, data)
 	return nil
 }
 

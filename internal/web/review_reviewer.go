@@ -1,7 +1,6 @@
 package web
 
 import (
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -453,15 +452,8 @@ func (h *Handler) reviewAttachment(w http.ResponseWriter, r *http.Request, rq *r
 	if err != nil {
 		return err
 	}
-	hd := w.Header()
-	hd.Set("Content-Type", att.ContentType)
-	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": att.Name}))
-	hd.Set("Content-Length", strconv.Itoa(len(data)))
-	hd.Set("Cache-Control", "private, no-store")
-	hd.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	if r.Method != http.MethodHead {
-		w.Write(data)
-	}
+	w.Header().Set("Cache-Control", "private, no-store")
+	sendDownload(w, r, att.Name, att.ContentType, data)
 	return nil
 }
 
