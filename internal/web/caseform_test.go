@@ -1,10 +1,8 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -150,28 +148,7 @@ func TestRowsAndPaths(t *testing.T) {
 // is ""), as the form's upload button sends them.
 func (c *client) uploadForm(path string, v url.Values, name string, data []byte) *page {
 	c.t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	mw.WriteField("csrf", c.csrf())
-	for k, vs := range v {
-		for _, s := range vs {
-			mw.WriteField(k, s)
-		}
-	}
-	if name != "" {
-		fw, err := mw.CreateFormFile("file", name)
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		fw.Write(data)
-	}
-	mw.Close()
-	req, err := http.NewRequest(http.MethodPost, c.e.srv.URL+path, &buf)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return c.do(req)
+	return c.postMultipart(path, v, "file", name, "application/octet-stream", data)
 }
 
 // TestUploadSavesTheForm: the upload button belongs to the case form, so

@@ -23,7 +23,7 @@ import (
 // uploadDraft sends a draft file as the "work offline" form does.
 func (c *client) uploadDraft(path string, data []byte) *page {
 	c.t.Helper()
-	return c.uploadField(path, "draft", "draft.json", "application/json", data)
+	return c.postMultipart(path, nil, "draft", "draft.json", "application/json", data)
 }
 
 // stored is the case's working copy and when it last changed.

@@ -200,23 +200,31 @@ func (c *client) postRaw(path, body string) *page {
 // upload sends one file as the multipart field "file".
 func (c *client) upload(path, name string, data []byte) *page {
 	c.t.Helper()
-	return c.uploadField(path, "file", name, "application/octet-stream", data)
+	return c.postMultipart(path, nil, "file", name, "application/octet-stream", data)
 }
 
-// uploadField sends one file of a media type as a multipart field.
-func (c *client) uploadField(path, field, name, mediaType string, data []byte) *page {
+// postMultipart posts the fields v with the CSRF token and, unless name
+// is "", one file of a media type as the field.
+func (c *client) postMultipart(path string, v url.Values, field, name, mediaType string, data []byte) *page {
 	c.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	mw.WriteField("csrf", c.csrf())
-	hdr := textproto.MIMEHeader{}
-	hdr.Set("Content-Disposition", `form-data; name="`+field+`"; filename="`+strings.ReplaceAll(name, `"`, `\"`)+`"`)
-	hdr.Set("Content-Type", mediaType)
-	w, err := mw.CreatePart(hdr)
-	if err != nil {
-		c.t.Fatal(err)
+	for k, vs := range v {
+		for _, s := range vs {
+			mw.WriteField(k, s)
+		}
 	}
-	w.Write(data)
+	if name != "" {
+		hdr := textproto.MIMEHeader{}
+		hdr.Set("Content-Disposition", `form-data; name="`+field+`"; filename="`+strings.ReplaceAll(name, `"`, `\"`)+`"`)
+		hdr.Set("Content-Type", mediaType)
+		w, err := mw.CreatePart(hdr)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		w.Write(data)
+	}
 	mw.Close()
 	req, err := http.NewRequest(http.MethodPost, c.e.srv.URL+path, &buf)
 	if err != nil {
