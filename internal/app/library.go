@@ -89,6 +89,9 @@ type LibraryPage struct {
 	// Seq is the index sequence the page was computed at: it changes
 	// whenever a case is published or unpublished, so caches key on it.
 	Seq int64 `json:"-"`
+	// IDs are the page's cases, in order; SearchLibraryHits fills them
+	// instead of Items.
+	IDs []string `json:"-"`
 }
 
 // PublicCase is a published case as the public reads it: every field of
@@ -435,6 +438,21 @@ func checkFilters(filters map[string][]string) domain.Errors {
 // translation shown. Without q.Facets, the LibraryFacets are counted; an
 // empty non-nil list counts none.
 func (a *App) SearchLibrary(ctx context.Context, q search.Query) (LibraryPage, error) {
+	page, err := a.SearchLibraryHits(ctx, q)
+	if err != nil {
+		return LibraryPage{}, err
+	}
+	page.Items, err = a.libraryItems(ctx, page.Seq, page.IDs, readerLang(q.Lang))
+	if err != nil {
+		return LibraryPage{}, err
+	}
+	return page, nil
+}
+
+// SearchLibraryHits is SearchLibrary without the items: the page's ids,
+// for a caller that keeps its own rendering of them (LibraryItems reads
+// those it lacks).
+func (a *App) SearchLibraryHits(ctx context.Context, q search.Query) (LibraryPage, error) {
 	if err := checkLibraryQuery(q); err != nil {
 		return LibraryPage{}, err
 	}
@@ -458,16 +476,12 @@ func (a *App) SearchLibrary(ctx context.Context, q search.Query) (LibraryPage, e
 	for i, h := range res.Hits {
 		ids[i] = h.ID
 	}
-	items, err := a.libraryItems(ctx, seq, ids, q.Lang)
-	if err != nil {
-		return LibraryPage{}, err
-	}
 	calls, err := a.libraryCalls(ctx)
 	if err != nil {
 		return LibraryPage{}, err
 	}
 	L := a.Cat.Localizer(q.Lang)
-	page := LibraryPage{Total: res.Total, Page: res.Page, PerPage: res.PerPage, Items: items, AnyWord: res.AnyWord, Seq: seq,
+	page := LibraryPage{Total: res.Total, Page: res.Page, PerPage: res.PerPage, IDs: ids, AnyWord: res.AnyWord, Seq: seq,
 		Facets: a.labelFacets(L, calls, counted.counts)}
 	for _, c := range counted.concepts {
 		page.Concepts = append(page.Concepts, LibraryFacet{Value: c.String(), Label: facetLabel(L, calls, c.Vocab, c.Code)})

@@ -99,6 +99,8 @@ type state struct {
 	byTitle   [len(sortLangs)][]uint32 // ordinals by title in each language
 	titleRank [len(sortLangs)][]uint32 // position of each ordinal in byTitle
 	baseBytes int                      // size of the build's postings
+
+	results resultCache // first results of recent queries on this state
 }
 
 // docTitle holds a document's titles, for sorting by title, packed in one
@@ -452,6 +454,7 @@ func docLength(weighted float64, c *change) float64 {
 // applyAll applies changes read after the build: deletions, and new or
 // replaced documents whose postings go to the tails.
 func (s *state) applyAll(changes []change) {
+	s.results.clear()
 	added := 0
 	for i := range changes {
 		c := &changes[i]

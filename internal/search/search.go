@@ -106,24 +106,44 @@ func (ix *Index) Search(q Query) Result {
 	q = normalizeQuery(q)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	st := ix.st
+	key, keep := resultKey(q)
+	if keep && len(q.Facets) == 0 {
+		if c := st.results.get(key); c != nil {
+			return c.page(st, q)
+		}
+	}
 	run := ix.run(q)
 	defer ix.release(run.sc)
-	res := Result{Total: run.total, Page: q.Page, PerPage: q.PerPage, Concepts: run.concepts, AnyWord: run.anyWord}
+	var res Result
+	if keep {
+		c := run.remember(q)
+		st.results.put(key, c)
+		res = c.page(st, q)
+	} else {
+		res = run.page(q)
+	}
+	if len(q.Facets) > 0 {
+		res.Facets = run.countFacets(q)
+	}
+	return res
+}
+
+// page is the query's page of results.
+func (r *run) page(q Query) Result {
+	res := Result{Total: r.total, Page: q.Page, PerPage: q.PerPage, Concepts: r.concepts, AnyWord: r.anyWord}
 	k := q.Page * q.PerPage
 	if k <= MaxResults {
-		ords := run.top(q, k)
+		ords := r.top(q, k)
 		if from := (q.Page - 1) * q.PerPage; from < len(ords) {
 			for _, ord := range ords[from:] {
-				h := Hit{ID: ix.st.ids[ord]}
-				if run.scored && q.Sort == SortRelevance {
-					h.Score = float64(run.relevance(ord))
+				h := Hit{ID: r.st.ids[ord]}
+				if r.scored && q.Sort == SortRelevance {
+					h.Score = float64(r.relevance(ord))
 				}
 				res.Hits = append(res.Hits, h)
 			}
 		}
-	}
-	if len(q.Facets) > 0 {
-		res.Facets = run.countFacets(q)
 	}
 	return res
 }

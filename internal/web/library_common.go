@@ -32,6 +32,7 @@ import (
 type libraryWeb struct {
 	build string
 	cache pageCache
+	items itemCache
 }
 
 // newLibraryWeb fingerprints the build: the templates, the static files
@@ -59,7 +60,8 @@ func newLibraryWeb(h *Handler) *libraryWeb {
 			}
 		}
 	}
-	return &libraryWeb{build: hex.EncodeToString(sum.Sum(nil)[:8]), cache: pageCache{max: 1000, maxBytes: 16 << 20}}
+	return &libraryWeb{build: hex.EncodeToString(sum.Sum(nil)[:8]), cache: pageCache{max: 1000, maxBytes: 16 << 20},
+		items: itemCache{maxBytes: 8 << 20}}
 }
 
 // cachedPage is a rendered public page, kept compressed and plain.
@@ -114,6 +116,54 @@ func (c *pageCache) put(version, key string, p *cachedPage) {
 	}
 	c.pages[key] = p
 	c.bytes += size
+}
+
+// itemCache holds results as the search page lists them, rendered for a
+// reader's language, for one index sequence (a publication or withdrawal
+// empties it). A search page is twenty of them; a popular case is on
+// many pages, in every sort and filter that finds it, so that rendering
+// it once saves reading and decoding its texts each time. It is bounded
+// in bytes: when full, arbitrary entries make room.
+type itemCache struct {
+	mu       sync.Mutex
+	seq      int64
+	items    map[itemKey]string
+	bytes    int
+	maxBytes int
+}
+
+type itemKey struct{ lang, id string }
+
+// get returns the rendered items of ids, "" for those it lacks.
+func (c *itemCache) get(seq int64, lang string, ids []string) []string {
+	out := make([]string, len(ids))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seq != seq {
+		return out
+	}
+	for i, id := range ids {
+		out[i] = c.items[itemKey{lang, id}]
+	}
+	return out
+}
+
+func (c *itemCache) put(seq int64, lang, id, html string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seq != seq || c.items == nil {
+		c.seq, c.items, c.bytes = seq, make(map[itemKey]string), 0
+	}
+	k := itemKey{lang, id}
+	for old, v := range c.items {
+		if c.bytes+len(html) <= c.maxBytes {
+			break
+		}
+		delete(c.items, old)
+		c.bytes -= len(v)
+	}
+	c.bytes += len(html) - len(c.items[k])
+	c.items[k] = html
 }
 
 // publicPage is a page built by a library handler.

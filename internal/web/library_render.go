@@ -23,38 +23,46 @@ func renderItems(items []libraryItemView) template.HTML {
 	var b strings.Builder
 	b.Grow(len(items) * 640)
 	for _, it := range items {
-		b.WriteString("\n<li class=\"card\">\n<h3><a href=\"")
-		writeEsc(&b, it.Href)
-		b.WriteString("\" lang=\"")
-		writeEsc(&b, it.Lang)
-		b.WriteString("\" dir=\"auto\">")
-		writeEsc(&b, it.Title)
-		b.WriteString("</a></h3>\n<p class=\"meta muted\"><bdi>")
-		writeEsc(&b, it.ID)
-		b.WriteString("</bdi>")
-		for _, s := range []string{it.Countries, it.Year} {
-			if s != "" {
-				b.WriteString(" · ")
-				writeEsc(&b, s)
-			}
-		}
-		if it.WSIS != "" {
-			b.WriteString(" · <span dir=\"ltr\">")
-			writeEsc(&b, it.WSIS)
-			b.WriteString("</span>")
-		}
-		if it.OtherLang != "" {
-			b.WriteString(" · <span class=\"tag\">")
-			writeEsc(&b, it.OtherLang)
-			b.WriteString("</span>")
-		}
-		b.WriteString("</p>\n<p lang=\"")
-		writeEsc(&b, it.Lang)
-		b.WriteString("\" dir=\"auto\">")
-		writeEsc(&b, it.Summary)
-		b.WriteString("</p>\n</li>")
+		b.WriteString(renderItem(it))
 	}
-	return template.HTML(b.String()) // every value escaped above
+	return template.HTML(b.String()) // every value escaped by renderItem
+}
+
+// renderItem writes one result as a list item, every value escaped.
+func renderItem(it libraryItemView) string {
+	var b strings.Builder
+	b.Grow(640)
+	b.WriteString("\n<li class=\"card\">\n<h3><a href=\"")
+	writeEsc(&b, it.Href)
+	b.WriteString("\" lang=\"")
+	writeEsc(&b, it.Lang)
+	b.WriteString("\" dir=\"auto\">")
+	writeEsc(&b, it.Title)
+	b.WriteString("</a></h3>\n<p class=\"meta muted\"><bdi>")
+	writeEsc(&b, it.ID)
+	b.WriteString("</bdi>")
+	for _, s := range []string{it.Countries, it.Year} {
+		if s != "" {
+			b.WriteString(" · ")
+			writeEsc(&b, s)
+		}
+	}
+	if it.WSIS != "" {
+		b.WriteString(" · <span dir=\"ltr\">")
+		writeEsc(&b, it.WSIS)
+		b.WriteString("</span>")
+	}
+	if it.OtherLang != "" {
+		b.WriteString(" · <span class=\"tag\">")
+		writeEsc(&b, it.OtherLang)
+		b.WriteString("</span>")
+	}
+	b.WriteString("</p>\n<p lang=\"")
+	writeEsc(&b, it.Lang)
+	b.WriteString("\" dir=\"auto\">")
+	writeEsc(&b, it.Summary)
+	b.WriteString("</p>\n</li>")
+	return b.String()
 }
 
 // renderFacets writes the filter form's facets and the button that

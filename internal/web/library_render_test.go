@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -47,5 +48,43 @@ func TestRenderItemsEscapes(t *testing.T) {
 	}
 	if strings.Contains(out, " ·  · ") {
 		t.Errorf("empty separator: %s", out)
+	}
+}
+
+// TestItemCache checks that rendered results are kept per language and
+// index sequence, and that the cache stays within its bytes.
+func TestItemCache(t *testing.T) {
+	c := itemCache{maxBytes: 100}
+	c.put(1, "en", "DX-1", "<li>one</li>")
+	c.put(1, "fr", "DX-1", "<li>un</li>")
+	if got := c.get(1, "en", []string{"DX-1", "DX-2"}); got[0] != "<li>one</li>" || got[1] != "" {
+		t.Errorf("en: %q", got)
+	}
+	if got := c.get(1, "fr", []string{"DX-1"}); got[0] != "<li>un</li>" {
+		t.Errorf("fr: %q", got)
+	}
+	// A publication or withdrawal moves the sequence: nothing old is served.
+	if got := c.get(2, "en", []string{"DX-1"}); got[0] != "" {
+		t.Errorf("after a change: %q", got)
+	}
+	c.put(2, "en", "DX-1", "<li>new</li>")
+	if got := c.get(2, "en", []string{"DX-1"}); got[0] != "<li>new</li>" {
+		t.Errorf("after a change: %q", got)
+	}
+	if c.get(2, "fr", []string{"DX-1"})[0] != "" {
+		t.Error("an item of the old sequence survived")
+	}
+	for i := range 50 {
+		c.put(2, "en", "DX-"+strconv.Itoa(i), strings.Repeat("x", 10))
+		if c.bytes > c.maxBytes {
+			t.Fatalf("%d bytes kept, bound %d", c.bytes, c.maxBytes)
+		}
+	}
+	sum := 0
+	for _, v := range c.items {
+		sum += len(v)
+	}
+	if sum != c.bytes || len(c.items) != 10 {
+		t.Errorf("%d items, %d bytes, counted %d", len(c.items), sum, c.bytes)
 	}
 }

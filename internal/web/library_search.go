@@ -30,7 +30,6 @@ type librarySearchPage struct {
 	TotalText  string
 	AnyWord    bool
 	Concepts   []string
-	Items      []libraryItemView
 	Facets     []facetGroup
 	Active     []navLink // the filters in force, each linking to the page without it
 	Clear      string    // the page without filters
@@ -128,7 +127,7 @@ func (h *Handler) librarySearch(w http.ResponseWriter, r *http.Request, rq *requ
 func (h *Handler) librarySearchData(r *http.Request, rq *request) (*librarySearchPage, error) {
 	uq := r.URL.Query()
 	sq := libraryQuery(rq, uq, libraryPerPage)
-	res, err := h.app.SearchLibrary(r.Context(), sq)
+	res, err := h.app.SearchLibraryHits(r.Context(), sq)
 	if err != nil {
 		return nil, err
 	}
@@ -168,9 +167,6 @@ func (h *Handler) librarySearchData(r *http.Request, rq *request) (*librarySearc
 	for _, f := range []struct{ ext, label string }{{"csv", "CSV"}, {"xlsx", "XLSX"}, {"jsonl", "JSON Lines"}} {
 		p.Exports = append(p.Exports, navLink{Href: hrefWith("/api/v1/library/cases."+f.ext, exportQ), Text: f.label})
 	}
-	for _, it := range res.Items {
-		p.Items = append(p.Items, h.itemView(rq, it))
-	}
 	for _, f := range app.LibraryFacets {
 		p.Facets = append(p.Facets, h.facetGroup(rq, f, res.Facets[f], sq.Filters[f], all == f, hrefWith(self, withParam(base, "all", f))+"#facet-"+f))
 	}
@@ -197,9 +193,40 @@ func (h *Handler) librarySearchData(r *http.Request, rq *request) (*librarySearc
 		p.Hidden = append(p.Hidden, hiddenField{Name: "per_page", Value: pp})
 	}
 	p.Pager = h.pager(rq, self, base, res.Page, res.PerPage, res.Total)
-	p.ItemsHTML = renderItems(p.Items)
+	if p.ItemsHTML, err = h.libraryItemsHTML(r, rq, res); err != nil {
+		return nil, err
+	}
 	p.FacetsHTML = renderFacets(rq, p.Facets)
 	return p, nil
+}
+
+// libraryItemsHTML renders a page's results, reusing those rendered
+// before for this reader's language and reading the texts of the others.
+func (h *Handler) libraryItemsHTML(r *http.Request, rq *request, res app.LibraryPage) (template.HTML, error) {
+	html := h.lib.items.get(res.Seq, rq.lang, res.IDs)
+	var missing []string
+	for i, id := range res.IDs {
+		if html[i] == "" {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		items, err := h.app.LibraryItems(r.Context(), missing, rq.lang)
+		if err != nil {
+			return "", err
+		}
+		byID := make(map[string]string, len(items))
+		for _, it := range items {
+			byID[it.ID] = renderItem(h.itemView(rq, it))
+			h.lib.items.put(res.Seq, rq.lang, it.ID, byID[it.ID])
+		}
+		for i, id := range res.IDs {
+			if html[i] == "" {
+				html[i] = byID[id] // "" if withdrawn meanwhile
+			}
+		}
+	}
+	return template.HTML(strings.Join(html, "")), nil // each item escaped by renderItem
 }
 
 // itemView lays out one result for the reader.
