@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -61,7 +62,7 @@ func newLibraryWeb(h *Handler) *libraryWeb {
 		}
 	}
 	return &libraryWeb{build: hex.EncodeToString(sum.Sum(nil)[:8]), cache: pageCache{max: 1000, maxBytes: 16 << 20},
-		items: itemCache{maxBytes: 8 << 20}}
+		items: itemCache{maxBytes: 16 << 20}}
 }
 
 // cachedPage is a rendered public page, kept compressed and plain.
@@ -69,7 +70,9 @@ type cachedPage struct {
 	status      int
 	contentType string
 	lang        string // Content-Language; "" for none
-	plain, gz   []byte // gz is nil when the page is too small to compress
+	// gz is nil when the page is too small to compress; plain is nil in
+	// the cache when gz is not.
+	plain, gz []byte
 }
 
 // pageCache holds rendered pages of one library version; a new version
@@ -215,8 +218,14 @@ func (h *Handler) servePublic(w http.ResponseWriter, r *http.Request, personal b
 		return err
 	}
 	cp := &cachedPage{status: p.status, contentType: p.contentType, lang: p.lang, plain: p.body, gz: h.gzipped(p.body)}
-	h.lib.cache.put(version, key, cp)
 	h.writePage(w, r, cp)
+	// Nearly every reader accepts gzip: the cache keeps only the
+	// compressed page, which is a third of the plain one or less.
+	kept := *cp
+	if kept.gz != nil {
+		kept.plain = nil
+	}
+	h.lib.cache.put(version, key, &kept)
 	return nil
 }
 
@@ -236,6 +245,17 @@ func (h *Handler) gzipped(body []byte) []byte {
 	return buf.Bytes()
 }
 
+// gunzip returns the plain page of a cached page kept compressed only,
+// for the rare reader that does not accept gzip.
+func gunzip(gz []byte) []byte {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil // not reached: the cache holds what gzipped wrote
+	}
+	plain, _ := io.ReadAll(zr)
+	return plain
+}
+
 // writePage sends a page, compressed if the reader accepts it.
 func (h *Handler) writePage(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 	hd := w.Header()
@@ -250,6 +270,8 @@ func (h *Handler) writePage(w http.ResponseWriter, r *http.Request, p *cachedPag
 	if p.gz != nil && acceptsGzip(r) {
 		hd.Set("Content-Encoding", "gzip")
 		body = p.gz
+	} else if body == nil {
+		body = gunzip(p.gz)
 	}
 	hd.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(p.status)

@@ -440,8 +440,20 @@ func testLibraryCachingAndUnpublish(t *testing.T, le *libEnv) {
 	if err != nil || res.Header.Get("Content-Encoding") != "gzip" {
 		t.Fatalf("gzip: %v %v", err, res.Header)
 	}
-	if plain, _ := io.ReadAll(zr); !bytes.Contains(plain, []byte("<html")) {
+	zplain, _ := io.ReadAll(zr)
+	if !bytes.Contains(zplain, []byte("<html")) {
 		t.Error("gzip body is not the page")
+	}
+	// The cache keeps pages compressed; a reader who does not accept
+	// gzip gets the same page, plain.
+	req.Header.Set("Accept-Encoding", "identity")
+	if res, err = http.DefaultTransport.RoundTrip(req); err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.Header.Get("Content-Encoding") != "" || res.Header.Get("Content-Length") != strconv.Itoa(len(plain)) || !bytes.Equal(plain, zplain) {
+		t.Errorf("plain page from the cache: %v, %d bytes, same as gzip's: %v", res.Header, len(plain), bytes.Equal(plain, zplain))
 	}
 
 	// A signed-in reader's pages are theirs alone.
