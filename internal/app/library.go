@@ -186,7 +186,7 @@ func (st *libraryState) keepFacets(seq int64, key string, f countedFacets) {
 
 // maxCachedDocs bounds the cache of list texts; beyond it the cache is
 // emptied and refilled by the pages read next.
-const maxCachedDocs = 4000
+const maxCachedDocs = 1000
 
 // LibraryIndex returns this node's search index of the library, refreshed
 // first if its last sync is older than a second.

@@ -62,7 +62,7 @@ func newLibraryWeb(h *Handler) *libraryWeb {
 		}
 	}
 	return &libraryWeb{build: hex.EncodeToString(sum.Sum(nil)[:8]), cache: pageCache{max: 1000, maxBytes: 16 << 20},
-		items: itemCache{maxBytes: 16 << 20}}
+		items: itemCache{maxBytes: itemCacheBytes(debug.SetMemoryLimit(-1))}}
 }
 
 // cachedPage is a rendered public page, kept compressed and plain.
@@ -136,6 +136,15 @@ type itemCache struct {
 }
 
 type itemKey struct{ lang, id string }
+
+// itemCacheBytes sizes the item cache: 16 MB, the most a library of
+// 100,000 cases needs to serve most pages without reading texts, or a
+// thirty-second of the process's memory limit (GOMEMLIMIT) when that is
+// smaller, so that a small limit does not leave the collector running
+// all the time.
+func itemCacheBytes(memoryLimit int64) int {
+	return int(min(16<<20, max(2<<20, memoryLimit/32)))
+}
 
 // get returns the rendered items of ids, "" for those it lacks.
 func (c *itemCache) get(seq int64, lang string, ids []string) []string {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,5 +87,21 @@ func TestItemCache(t *testing.T) {
 	}
 	if sum != c.bytes || len(c.items) != 10 {
 		t.Errorf("%d items, %d bytes, counted %d", len(c.items), sum, c.bytes)
+	}
+}
+
+func TestItemCacheBytes(t *testing.T) {
+	for _, tt := range []struct {
+		limit int64
+		want  int
+	}{
+		{math.MaxInt64, 16 << 20}, // no limit
+		{1 << 30, 16 << 20},
+		{200 << 20, 200 << 20 / 32},
+		{16 << 20, 2 << 20},
+	} {
+		if got := itemCacheBytes(tt.limit); got != tt.want {
+			t.Errorf("itemCacheBytes(%d) = %d, want %d", tt.limit, got, tt.want)
+		}
 	}
 }
