@@ -184,6 +184,22 @@ type publicPage struct {
 	contentType string
 	lang        string
 	body        []byte
+	// buf, if set, holds body and goes back to renderBufs once the page
+	// is sent.
+	buf *bytes.Buffer
+}
+
+// renderBufs are the buffers pages render into: a search page is 36 KB,
+// which a fresh buffer reaches by doubling, allocating twice that.
+var renderBufs = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}
+
+// release returns the page's buffer to the pool, unless it grew large
+// (a sitemap part) and would pin its memory there.
+func (p *publicPage) release() {
+	if p.buf != nil && p.buf.Cap() <= 256<<10 {
+		renderBufs.Put(p.buf)
+	}
+	p.buf, p.body = nil, nil
 }
 
 // servePublic answers a GET of a public library page. For anonymous
@@ -200,6 +216,7 @@ func (h *Handler) servePublic(w http.ResponseWriter, r *http.Request, personal b
 		}
 		hd.Set("Cache-Control", "no-store")
 		h.writePage(w, r, &cachedPage{status: p.status, contentType: p.contentType, lang: p.lang, plain: p.body, gz: h.gzipped(p.body)})
+		p.release()
 		return nil
 	}
 	version, err := h.app.LibraryVersion(r.Context())
@@ -233,8 +250,11 @@ func (h *Handler) servePublic(w http.ResponseWriter, r *http.Request, personal b
 	kept := *cp
 	if kept.gz != nil {
 		kept.plain = nil
+	} else {
+		kept.plain = slices.Clone(kept.plain) // p's buffer is reused
 	}
 	h.lib.cache.put(version, key, &kept)
+	p.release()
 	return nil
 }
 
@@ -244,6 +264,7 @@ func (h *Handler) gzipped(body []byte) []byte {
 		return nil
 	}
 	var buf bytes.Buffer
+	buf.Grow(len(body) / 2) // pages compress to a third or less
 	zw := h.gzips.Get().(*gzip.Writer)
 	defer h.gzips.Put(zw)
 	zw.Reset(&buf)
@@ -291,11 +312,13 @@ func (h *Handler) writePage(w http.ResponseWriter, r *http.Request, p *cachedPag
 
 // renderPage renders an HTML page of the library into bytes.
 func (h *Handler) renderPage(rq *request, status int, name string, data any) (publicPage, error) {
-	var buf bytes.Buffer
-	if err := h.tmpl.execute(&buf, name, rq, data); err != nil {
+	buf := renderBufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	if err := h.tmpl.execute(buf, name, rq, data); err != nil {
+		renderBufs.Put(buf)
 		return publicPage{}, err
 	}
-	return publicPage{status: status, contentType: "text/html; charset=utf-8", lang: rq.lang, body: buf.Bytes()}, nil
+	return publicPage{status: status, contentType: "text/html; charset=utf-8", lang: rq.lang, body: buf.Bytes(), buf: buf}, nil
 }
 
 // personal reports whether a page is rendered for one reader (signed in,

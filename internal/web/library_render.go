@@ -77,7 +77,7 @@ func renderItem(it libraryItemView) string {
 // screen readers.
 func renderFacets(rq *request, groups []facetGroup) template.HTML {
 	var b strings.Builder
-	b.Grow(16 << 10)
+	b.Grow(24 << 10)
 	chosen, browsing := 0, false
 	for _, g := range groups {
 		chosen += checkedOptions(g)
