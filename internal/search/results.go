@@ -93,7 +93,7 @@ func resultKey(q Query) (key string, ok bool) {
 
 // remember keeps the first results of a run.
 func (r *run) remember(q Query) *cachedResult {
-	c := &cachedResult{total: r.total, ords: r.top(q, resultWindow), concepts: r.concepts, anyWord: r.anyWord}
+	c := &cachedResult{total: r.total, ords: r.top(q, resultWindow), concepts: slices.Clip(r.concepts), anyWord: r.anyWord}
 	if r.scored && q.Sort == SortRelevance {
 		c.scores = make([]float32, len(c.ords))
 		for i, ord := range c.ords {

@@ -163,6 +163,9 @@ func (c *itemCache) get(seq int64, lang string, ids []string) []string {
 func (c *itemCache) put(seq int64, lang, id, html string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if seq < c.seq {
+		return // rendered before a change another page has seen
+	}
 	if c.seq != seq || c.items == nil {
 		c.seq, c.items, c.bytes = seq, make(map[itemKey]string), 0
 	}

@@ -75,6 +75,11 @@ func TestItemCache(t *testing.T) {
 	if c.get(2, "fr", []string{"DX-1"})[0] != "" {
 		t.Error("an item of the old sequence survived")
 	}
+	// A page that read its results before the change comes late.
+	c.put(1, "en", "DX-1", "<li>old</li>")
+	if got := c.get(2, "en", []string{"DX-1"}); got[0] != "<li>new</li>" {
+		t.Errorf("a late item of the old sequence replaced the new: %q", got)
+	}
 	for i := range 50 {
 		c.put(2, "en", "DX-"+strconv.Itoa(i), strings.Repeat("x", 10))
 		if c.bytes > c.maxBytes {
