@@ -229,6 +229,12 @@ func pageClause(f CaseFilter) (string, []any) {
 	return " LIMIT ? OFFSET ?", []any{f.PerPage, (page - 1) * f.PerPage}
 }
 
+// caseOrder sorts case ids as their numbers go: by year, then by
+// sequence, which grows past four digits (DX-2026-9999 before
+// DX-2026-10000). Every id is "DX-", four digits of year, "-" and the
+// sequence.
+const caseOrder = ` ORDER BY substr(c.id, 1, 8), length(c.id), c.id`
+
 // ListCases returns one page of the cases matching f, by id, without their
 // documents, and the number of all matching cases.
 func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]Case, int, error) {
@@ -238,7 +244,7 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]Case, int, error) 
 		return nil, 0, fmt.Errorf("count cases: %w", err)
 	}
 	page, pageArgs := pageClause(f)
-	rows, err := db.query(ctx, `SELECT `+caseCols+` FROM cases c`+where+` ORDER BY c.id`+page, append(args, pageArgs...)...)
+	rows, err := db.query(ctx, `SELECT `+caseCols+` FROM cases c`+where+caseOrder+page, append(args, pageArgs...)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list cases: %w", err)
 	}
@@ -256,7 +262,7 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]Case, int, error) 
 func (db *DB) ListCasesWithDocs(ctx context.Context, f CaseFilter, fn func(Case) error) error {
 	where, args := caseWhere(f)
 	page, pageArgs := pageClause(f)
-	rows, err := db.query(ctx, `SELECT `+caseCols+`, c.doc FROM cases c`+where+` ORDER BY c.id`+page, append(args, pageArgs...)...)
+	rows, err := db.query(ctx, `SELECT `+caseCols+`, c.doc FROM cases c`+where+caseOrder+page, append(args, pageArgs...)...)
 	if err != nil {
 		return fmt.Errorf("list cases: %w", err)
 	}

@@ -266,6 +266,43 @@ func TestCaseVersions(t *testing.T) {
 	})
 }
 
+// TestListCasesOrder checks that cases list in the order of their
+// numbers, past the fourth digit of the sequence and across years.
+func TestListCasesOrder(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		call := mkCall(t, db, "big")
+		owner := mkUser(t, db, "owner@example.org")
+		want := []string{"DX-2025-0007", "DX-2025-10001", "DX-2026-0002", "DX-2026-9999", "DX-2026-10000", "DX-2026-100000"}
+		for _, i := range []int{4, 1, 5, 3, 0, 2} {
+			c := store.Case{ID: want[i], CallID: call.ID, OwnerID: owner.ID, State: "draft", Doc: json.RawMessage(`{}`)}
+			if err := db.CreateCase(ctx, &c, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var paged []string
+		for page := 1; page <= 4; page++ {
+			items, _, err := db.ListCases(ctx, store.CaseFilter{CallID: call.ID, Page: page, PerPage: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range items {
+				paged = append(paged, c.ID)
+			}
+		}
+		var streamed []string
+		if err := db.ListCasesWithDocs(ctx, store.CaseFilter{}, func(c store.Case) error {
+			streamed = append(streamed, c.ID)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(paged, want) || !slices.Equal(streamed, want) {
+			t.Errorf("pages %v, stream %v\nwant %v", paged, streamed, want)
+		}
+	})
+}
+
 // TestListCasesFilter checks the SQL filter against a brute-force count
 // over random cases and random filters.
 func TestListCasesFilter(t *testing.T) {
