@@ -427,20 +427,29 @@ func PutPrepared(ctx context.Context, tx *store.DB, docs []Prepared) (int, error
 	return len(rows), nil
 }
 
+// loadArities are the lengths of Load's id lists: a page of results, a
+// long page, and the chunks of an export.
+var loadArities = []int{20, 100, 500}
+
 // Load reads the stored title, summary and facets of documents, for
 // showing a page of results. Unknown or deleted ids are left out.
 func Load(ctx context.Context, db *store.DB, ids []string) (map[string]Stored, error) {
 	out := make(map[string]Stored, len(ids))
-	const chunk = 500
 	for len(ids) > 0 {
-		part := ids[:min(chunk, len(ids))]
+		part := ids[:min(loadArities[len(loadArities)-1], len(ids))]
 		ids = ids[len(part):]
-		args := make([]any, len(part))
+		// The list has one of a few lengths, padded with an id no
+		// document has, so that its statement is prepared once.
+		n := loadArities[slices.IndexFunc(loadArities, func(a int) bool { return a >= len(part) })]
+		args := make([]any, n)
+		for i := range args {
+			args[i] = ""
+		}
 		for i, id := range part {
 			args[i] = id
 		}
-		rows, err := db.Query(ctx, `SELECT id, call_slug, language, published_at, texts, facets FROM search_docs
-			WHERE NOT deleted AND id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+`)`, args...)
+		rows, err := db.QueryPrepared(ctx, `SELECT id, call_slug, language, published_at, texts, facets FROM search_docs
+			WHERE NOT deleted AND id IN (`+strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("search: load documents: %w", err)
 		}

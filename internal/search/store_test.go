@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dxatlas/dxatlas/internal/domain"
+	"github.com/dxatlas/dxatlas/internal/search/synth"
 	"github.com/dxatlas/dxatlas/internal/store"
 	"github.com/dxatlas/dxatlas/internal/store/storetest"
 )
@@ -27,6 +29,41 @@ func testDoc(id, title string) Doc {
 			"fr": {Title: "Titre de " + title, Summary: "Résumé de " + title},
 		},
 	}
+}
+
+// TestLoadLengths loads id lists of every kind of length: the padded
+// statement lengths, one more, and more than the longest.
+func TestLoadLengths(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		var docs []Doc
+		for r := range synth.Records(620, 3) {
+			c := r.Case
+			docs = append(docs, DocFromCase(r.ID, r.Call, &c, domain.DefaultGroups(), r.PublishedAt))
+		}
+		if _, err := PutAll(ctx, db, slices.Values(docs)); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{0, 1, 19, 20, 21, 100, 101, 500, 501, 620} {
+			ids := []string{"DX-1999-0001"} // none such
+			for _, d := range docs[:n] {
+				ids = append(ids, d.ID)
+			}
+			got, err := Load(ctx, db, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != n {
+				t.Errorf("%d ids: %d documents loaded", n, len(got))
+			}
+			for _, d := range docs[:n] {
+				if got[d.ID].Texts[d.Language].Title != d.Title {
+					t.Errorf("%d ids: %s loaded as %+v", n, d.ID, got[d.ID])
+					break
+				}
+			}
+		}
+	})
 }
 
 func TestPutLoadDelete(t *testing.T) {

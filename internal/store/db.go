@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -63,6 +64,7 @@ type DB struct {
 	w        *sql.DB
 	r        *sql.DB         // == w on PostgreSQL
 	tx       *sql.Tx         // non-nil inside Transact
+	stmts    *stmtCache      // prepared hot reads, on r (see QueryPrepared)
 	migrator *goose.Provider // applies migrations, through w
 	status   *goose.Provider // reads migration status, through r
 }
@@ -139,7 +141,7 @@ func openSQLite(ctx context.Context, dataDir string) (*DB, error) {
 	n := max(4, runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &DB{dialect: DialectSQLite, path: path, w: w, r: r}, nil
+	return &DB{dialect: DialectSQLite, path: path, w: w, r: r, stmts: &stmtCache{}}, nil
 }
 
 // sqliteDSN is the data source name of the SQLite file at path with the
@@ -160,7 +162,7 @@ func openPostgres(databaseURL string) (*DB, error) {
 	p.SetMaxOpenConns(25)
 	p.SetMaxIdleConns(10)
 	p.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{dialect: DialectPostgres, url: databaseURL, w: p, r: p}, nil
+	return &DB{dialect: DialectPostgres, url: databaseURL, w: p, r: p, stmts: &stmtCache{}}, nil
 }
 
 // Dialect is DialectSQLite or DialectPostgres.
@@ -351,6 +353,59 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 // return rows must run inside Transact.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	return db.query(ctx, query, args...)
+}
+
+// QueryPrepared is Query for a read that runs often with the same text
+// (a page of the library reads its list texts on every request): the
+// statement is prepared once per connection and kept, so that SQLite
+// does not parse and plan it each time. Inside a transaction it is Query.
+func (db *DB) QueryPrepared(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if db.tx != nil || db.stmts == nil {
+		return db.query(ctx, query, args...)
+	}
+	countQuery(ctx)
+	query = db.rebind(query)
+	st, err := db.stmts.get(ctx, db.r, query)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil { // the cache is full
+		return db.r.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// stmtCache holds the statements of QueryPrepared. It is bounded, so that
+// a caller passing ever new texts only loses the saving.
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+const maxPreparedStmts = 64
+
+func (c *stmtCache) get(ctx context.Context, pool *sql.DB, query string) (*sql.Stmt, error) {
+	c.mu.Lock()
+	st, full := c.m[query], len(c.m) >= maxPreparedStmts
+	c.mu.Unlock()
+	if st != nil || full {
+		return st, nil
+	}
+	st, err := pool.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.m[query]; ok { // prepared meanwhile by another caller
+		st.Close()
+		return old, nil
+	}
+	if c.m == nil {
+		c.m = make(map[string]*sql.Stmt)
+	}
+	c.m[query] = st
+	return st, nil
 }
 
 // QueryRow is Query for at most one row.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -228,6 +229,71 @@ func TestRawSQL(t *testing.T) {
 		}
 		if len(emails) != 1 || emails[0] != "raw@example.org" {
 			t.Errorf("emails = %v", emails)
+		}
+	})
+}
+
+// TestQueryPrepared checks that a kept statement reads what Query reads,
+// concurrently, past the cache's bound, and inside a transaction (where
+// it must see the transaction's own writes).
+func TestQueryPrepared(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		mkUser(t, db, "a@example.org")
+		mkUser(t, db, "b@example.org")
+		emails := func(db *store.DB, query string, args ...any) []string {
+			t.Helper()
+			rows, err := db.QueryPrepared(ctx, query, args...)
+			if err != nil {
+				t.Error(err)
+				return nil
+			}
+			defer rows.Close()
+			var out []string
+			for rows.Next() {
+				var e string
+				if err := rows.Scan(&e); err != nil {
+					t.Error(err)
+				}
+				out = append(out, e)
+			}
+			if err := rows.Err(); err != nil {
+				t.Error(err)
+			}
+			return out
+		}
+		const q = `SELECT email FROM users WHERE email IN (?, ?) ORDER BY email`
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				for range 20 {
+					if got := emails(db, q, "b@example.org", "a@example.org"); strings.Join(got, " ") != "a@example.org b@example.org" {
+						t.Errorf("prepared read: %v", got)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		for i := range 80 { // more texts than the cache keeps
+			if got := emails(db, `SELECT email FROM users WHERE email = ? AND `+strconv.Itoa(i)+` >= 0`, "a@example.org"); len(got) != 1 {
+				t.Errorf("text %d: %v", i, got)
+			}
+		}
+		err := db.Transact(ctx, func(tx *store.DB) error {
+			if _, err := tx.Exec(ctx, `UPDATE users SET email = ? WHERE email = ?`, "c@example.org", "b@example.org"); err != nil {
+				return err
+			}
+			if got := emails(tx, q, "c@example.org", "a@example.org"); strings.Join(got, " ") != "a@example.org c@example.org" {
+				t.Errorf("inside the transaction: %v", got)
+			}
+			return errors.New("roll back")
+		})
+		if err == nil {
+			t.Fatal("the transaction committed")
+		}
+		if got := emails(db, q, "b@example.org", "c@example.org"); strings.Join(got, " ") != "b@example.org" {
+			t.Errorf("after the rollback: %v", got)
 		}
 	})
 }
