@@ -18,16 +18,6 @@ func writeEsc(b *strings.Builder, s string) {
 	b.WriteString(template.HTMLEscapeString(s))
 }
 
-// renderItems writes the page's results as list items.
-func renderItems(items []libraryItemView) template.HTML {
-	var b strings.Builder
-	b.Grow(len(items) * 640)
-	for _, it := range items {
-		b.WriteString(renderItem(it))
-	}
-	return template.HTML(b.String()) // every value escaped by renderItem
-}
-
 // renderItem writes one result as a list item, every value escaped.
 func renderItem(it libraryItemView) string {
 	var b strings.Builder

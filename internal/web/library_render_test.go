@@ -32,12 +32,12 @@ func TestShorten(t *testing.T) {
 	}
 }
 
-// TestRenderItemsEscapes: every value of a result is escaped, in text
+// TestRenderItemEscapes: every value of a result is escaped, in text
 // and in attributes, and the case id is isolated for right-to-left pages.
-func TestRenderItemsEscapes(t *testing.T) {
+func TestRenderItemEscapes(t *testing.T) {
 	evil := `<script>"x'&`
-	out := string(renderItems([]libraryItemView{{ID: "DX-1", Href: `/en/cases/DX-1?a="b"`, Title: evil, Summary: evil,
-		Lang: `en"`, OtherLang: evil, Countries: evil, Year: "2026", WSIS: evil}}))
+	out := renderItem(libraryItemView{ID: "DX-1", Href: `/en/cases/DX-1?a="b"`, Title: evil, Summary: evil,
+		Lang: `en"`, OtherLang: evil, Countries: evil, Year: "2026", WSIS: evil})
 	if strings.Contains(out, "<script>") || strings.Contains(out, `"x'`) || strings.Contains(out, `a="b"`) {
 		t.Errorf("unescaped value in %s", out)
 	}

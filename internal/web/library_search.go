@@ -19,7 +19,7 @@ import (
 type librarySearchPage struct {
 	basePage
 	// FacetsHTML and ItemsHTML are the filter form's facets and the
-	// results, written by renderFacets and renderItems.
+	// results, written by renderFacets and renderItem.
 	FacetsHTML template.HTML
 	ItemsHTML  template.HTML
 	Action     string // the form's target: this page

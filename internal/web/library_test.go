@@ -33,7 +33,7 @@ func librarySamples(b basePage) map[string]any {
 	return map[string]any{
 		"library_search": &librarySearchPage{basePage: b, Action: "/en/cases", Q: evil, Sorts: []option{{Value: "relevance", Label: "R", Selected: true}},
 			All: "country", Total: 2, TotalText: "2 cases", AnyWord: true, Concepts: []string{"Mobile money"},
-			ItemsHTML: renderItems([]libraryItemView{{ID: "DX-2026-0001", Href: "/en/cases/DX-2026-0001", Title: evil, Summary: evil, Lang: "ar", OtherLang: "Arabic", Countries: "Kenya", Year: "2024", WSIS: "C7"}}),
+			ItemsHTML: template.HTML(renderItem(libraryItemView{ID: "DX-2026-0001", Href: "/en/cases/DX-2026-0001", Title: evil, Summary: evil, Lang: "ar", OtherLang: "Arabic", Countries: "Kenya", Year: "2024", WSIS: "C7"})),
 			Facets:    []facetGroup{{Name: "wsis", Legend: "Action line", Options: []facetOption{{ID: facetID("wsis", "C7"), Value: "C7", Label: evil, Count: "3", Checked: true}}, More: "/en/cases?all=wsis", MoreText: "all"}},
 			Hidden:    []hiddenField{{Name: "language", Value: evil}},
 			Active:    []navLink{{Href: "/en/cases", Text: evil}}, Clear: "/en/cases",
