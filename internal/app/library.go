@@ -146,14 +146,7 @@ const maxCachedFacets = 1024
 func facetKey(q search.Query) string {
 	var b strings.Builder
 	b.WriteString(q.Q)
-	for _, f := range slices.Sorted(maps.Keys(q.Filters)) {
-		b.WriteByte(0)
-		b.WriteString(f)
-		for _, v := range slices.Sorted(slices.Values(q.Filters[f])) {
-			b.WriteByte(1)
-			b.WriteString(v)
-		}
-	}
+	search.WriteFiltersKey(&b, q.Filters)
 	b.WriteByte(0)
 	b.WriteString(strings.Join(q.Facets, ","))
 	return b.String()

@@ -80,15 +80,21 @@ func resultKey(q Query) (key string, ok bool) {
 	}
 	b.WriteByte(0)
 	b.WriteString(q.Q)
-	for _, f := range slices.Sorted(maps.Keys(q.Filters)) {
+	WriteFiltersKey(&b, q.Filters)
+	return b.String(), true
+}
+
+// WriteFiltersKey writes a key of a set of filters, the same whatever the
+// order of their facets and values, for caches of what they select.
+func WriteFiltersKey(b *strings.Builder, filters map[string][]string) {
+	for _, f := range slices.Sorted(maps.Keys(filters)) {
 		b.WriteByte(0)
 		b.WriteString(f)
-		for _, v := range slices.Sorted(slices.Values(q.Filters[f])) {
+		for _, v := range slices.Sorted(slices.Values(filters[f])) {
 			b.WriteByte(1)
 			b.WriteString(v)
 		}
 	}
-	return b.String(), true
 }
 
 // remember keeps the first results of a run.
