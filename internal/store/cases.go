@@ -229,11 +229,15 @@ func pageClause(f CaseFilter) (string, []any) {
 	return " LIMIT ? OFFSET ?", []any{f.PerPage, (page - 1) * f.PerPage}
 }
 
-// caseOrder sorts case ids as their numbers go: by year, then by
-// sequence, which grows past four digits (DX-2026-9999 before
-// DX-2026-10000). Every id is "DX-", four digits of year, "-" and the
-// sequence.
-const caseOrder = ` ORDER BY substr(c.id, 1, 8), length(c.id), c.id`
+// byCaseID is an ORDER BY list that sorts the case ids in col as their
+// numbers go: by year, then by sequence, which grows past four digits
+// (DX-2026-9999 before DX-2026-10000). Every id is "DX-", four digits of
+// year, "-" and the sequence.
+func byCaseID(col string) string {
+	return "substr(" + col + ", 1, 8), length(" + col + "), " + col
+}
+
+var caseOrder = ` ORDER BY ` + byCaseID("c.id")
 
 // ListCases returns one page of the cases matching f, by id, without their
 // documents, and the number of all matching cases.

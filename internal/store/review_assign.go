@@ -159,7 +159,7 @@ func (db *DB) ListAssignments(ctx context.Context, f AssignmentFilter) ([]Assign
 		q += ` AND a.reviewer_id = ?`
 		args = append(args, f.ReviewerID)
 	}
-	rows, err := db.query(ctx, q+` ORDER BY a.case_id, a.id`, args...)
+	rows, err := db.query(ctx, q+` ORDER BY `+byCaseID("a.case_id")+`, a.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list assignments: %w", err)
 	}
@@ -218,7 +218,7 @@ func (db *DB) DeleteAssignmentRule(ctx context.Context, caseID string, reviewerI
 // and reviewer.
 func (db *DB) ListAssignmentRules(ctx context.Context, callID int64) ([]AssignmentRule, error) {
 	rows, err := db.query(ctx, `SELECT call_id, case_id, reviewer_id, kind, created_by, created_at
-		FROM assignment_rules WHERE call_id = ? ORDER BY case_id, reviewer_id`, callID)
+		FROM assignment_rules WHERE call_id = ? ORDER BY `+byCaseID("case_id")+`, reviewer_id`, callID)
 	if err != nil {
 		return nil, fmt.Errorf("assignment rules of call %d: %w", callID, err)
 	}

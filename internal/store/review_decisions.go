@@ -59,7 +59,7 @@ func (db *DB) DecisionByCase(ctx context.Context, caseID string) (Decision, erro
 
 // ListDecisions returns a call's decisions, by case.
 func (db *DB) ListDecisions(ctx context.Context, callID int64) ([]Decision, error) {
-	rows, err := db.query(ctx, `SELECT `+decisionCols+` FROM decisions WHERE call_id = ? ORDER BY case_id`, callID)
+	rows, err := db.query(ctx, `SELECT `+decisionCols+` FROM decisions WHERE call_id = ? ORDER BY `+byCaseID("case_id"), callID)
 	if err != nil {
 		return nil, fmt.Errorf("decisions of call %d: %w", callID, err)
 	}
@@ -97,7 +97,7 @@ func (db *DB) CaseVersionsOfCall(ctx context.Context, callID int64, states []str
 			args = append(args, s)
 		}
 	}
-	rows, err := db.query(ctx, q+` ORDER BY v.case_id, v.version`, args...)
+	rows, err := db.query(ctx, q+` ORDER BY `+byCaseID("v.case_id")+`, v.version`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("versions of call %d: %w", callID, err)
 	}

@@ -108,7 +108,7 @@ func (db *DB) ListReviews(ctx context.Context, f ReviewFilter) ([]Review, error)
 	if f.SubmittedOnly {
 		q += ` AND r.state = 'submitted'`
 	}
-	rows, err := db.query(ctx, q+` ORDER BY a.case_id, r.assignment_id`, args...)
+	rows, err := db.query(ctx, q+` ORDER BY `+byCaseID("a.case_id")+`, r.assignment_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list reviews: %w", err)
 	}
@@ -128,7 +128,7 @@ type ReviewScore struct {
 func (db *DB) SubmittedScores(ctx context.Context, callID int64) ([]ReviewScore, error) {
 	rows, err := db.query(ctx, `SELECT r.assignment_id, a.case_id, a.reviewer_id, r.scores
 		FROM reviews r JOIN assignments a ON a.id = r.assignment_id
-		WHERE a.call_id = ? AND r.state = 'submitted' ORDER BY a.case_id, r.assignment_id`, callID)
+		WHERE a.call_id = ? AND r.state = 'submitted' ORDER BY `+byCaseID("a.case_id")+`, r.assignment_id`, callID)
 	if err != nil {
 		return nil, fmt.Errorf("scores of call %d: %w", callID, err)
 	}

@@ -494,3 +494,32 @@ func TestQueryCounter(t *testing.T) {
 		}
 	})
 }
+
+// TestReviewListsByCaseNumber checks that the review's lists follow the
+// cases' numbers past the fourth digit, as the case lists do.
+func TestReviewListsByCaseNumber(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		call := mkCall(t, db, "big-review")
+		owner := mkUser(t, db, "owner@big.example")
+		r := mkUser(t, db, "r@big.example")
+		want := []string{"DX-2026-9999", "DX-2026-10000"}
+		for _, id := range []string{want[1], want[0]} {
+			mkCase(t, db, id, call, owner)
+			if err := db.AddAssignments(ctx, []store.Assignment{{CallID: call.ID, CaseID: id, ReviewerID: r.ID, Source: store.SourceManual, CreatedAt: t0}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.SaveDecision(ctx, store.Decision{CaseID: id, CallID: call.ID, Decision: "accepted", DecidedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		as, err := db.ListAssignments(ctx, store.AssignmentFilter{CallID: call.ID})
+		if err != nil || len(as) != 2 || as[0].CaseID != want[0] || as[1].CaseID != want[1] {
+			t.Errorf("ListAssignments = %+v, %v", as, err)
+		}
+		ds, err := db.ListDecisions(ctx, call.ID)
+		if err != nil || len(ds) != 2 || ds[0].CaseID != want[0] || ds[1].CaseID != want[1] {
+			t.Errorf("ListDecisions = %+v, %v", ds, err)
+		}
+	})
+}
