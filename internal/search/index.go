@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -79,9 +80,9 @@ const (
 // they were added; an unpublished or replaced document keeps its ordinal
 // (dead) until the next full build.
 type state struct {
-	seq       int64 // last change sequence applied
-	ids       []string
-	byID      map[string]uint32
+	seq       int64     // last change sequence applied
+	ids       strtab    // by ordinal
+	byID      idIndex   // ordinal by id, of live documents
 	published []int64   // Unix milliseconds
 	norm      []float32 // BM25 length factor k1·(1−b+b·len/avg)
 	langs     []uint8   // bit i: readable in sortLangs[i] (original or translation)
@@ -93,7 +94,7 @@ type state struct {
 	dict   dictionary
 	post   postings
 	fac    facetIndex
-	titles []docTitle
+	titles strtab // by ordinal: packTitles
 
 	newest    []uint32                 // ordinals, newest first (ties by id)
 	byTitle   [len(sortLangs)][]uint32 // ordinals by title in each language
@@ -107,9 +108,9 @@ type state struct {
 // string to keep the index small: "lang\x1etitle" for the original, then
 // "\x1flang\x1etitle" per translation. Titles are one line of text and
 // never hold these control characters.
-type docTitle string
+type docTitle []byte
 
-func packTitles(lang string, titles map[string]string) docTitle {
+func packTitles(lang string, titles map[string]string) string {
 	var b strings.Builder
 	b.WriteString(lang + "\x1e" + clean(titles[lang]))
 	for _, l := range slices.Sorted(maps.Keys(titles)) {
@@ -117,8 +118,14 @@ func packTitles(lang string, titles map[string]string) docTitle {
 			b.WriteString("\x1f" + l + "\x1e" + clean(titles[l]))
 		}
 	}
-	return docTitle(b.String())
+	return b.String()
 }
+
+// title returns an ordinal's titles.
+func (s *state) title(ord uint32) docTitle { return docTitle(s.titles.at(ord)) }
+
+// id returns an ordinal's id.
+func (s *state) id(ord uint32) string { return string(s.ids.at(ord)) }
 
 func clean(title string) string {
 	return strings.Map(func(r rune) rune {
@@ -132,24 +139,23 @@ func clean(title string) string {
 // in returns the title a reader of lang sees: the original if it is in
 // lang, else a translation into lang (exact, then by base language), else
 // the original.
-func (t docTitle) in(lang string) string {
-	s := string(t)
-	first, rest, _ := strings.Cut(s, "\x1f")
-	origLang, orig, _ := strings.Cut(first, "\x1e")
-	if origLang == lang || rest == "" {
+func (t docTitle) in(lang string) []byte {
+	first, rest, _ := bytes.Cut(t, []byte{0x1f})
+	origLang, orig, _ := bytes.Cut(first, []byte{0x1e})
+	if string(origLang) == lang || len(rest) == 0 {
 		return orig
 	}
-	var base string
-	for entry := range strings.SplitSeq(rest, "\x1f") {
-		l, title, _ := strings.Cut(entry, "\x1e")
-		if l == lang {
+	var base []byte
+	for entry := range bytes.SplitSeq(rest, []byte{0x1f}) {
+		l, title, _ := bytes.Cut(entry, []byte{0x1e})
+		if string(l) == lang {
 			return title
 		}
-		if base == "" && baseLanguage(l) == lang {
+		if base == nil && baseLanguage(string(l)) == lang {
 			base = title
 		}
 	}
-	if base != "" {
+	if base != nil {
 		return base
 	}
 	return orig
@@ -157,7 +163,7 @@ func (t docTitle) in(lang string) string {
 
 func newState() *state {
 	return &state{
-		byID: make(map[string]uint32),
+		byID: newIDIndex(),
 		live: roaring.New(),
 		dict: dictionary{extra: make(map[string]uint32)},
 		post: postings{tails: make(map[uint32]*postingList)},
@@ -166,7 +172,7 @@ func newState() *state {
 }
 
 // n is the number of ordinals, dead ones included.
-func (s *state) n() int { return len(s.ids) }
+func (s *state) n() int { return s.ids.len() }
 
 // Len returns the number of documents in the index.
 func (ix *Index) Len() int {
@@ -401,12 +407,12 @@ func mergeTerms(fields *[nFields][]byte, fn func(term []byte, w uint32)) float64
 // addCommon records a new document's metadata (everything but its
 // postings) and returns its ordinal.
 func (s *state) addCommon(c *change) uint32 {
-	if old, ok := s.byID[c.id]; ok {
+	if old, ok := s.byID.get(&s.ids, c.id); ok {
 		s.kill(old)
 	}
-	ord := uint32(len(s.ids))
-	s.ids = append(s.ids, c.id)
-	s.byID[c.id] = ord
+	ord := uint32(s.ids.len())
+	s.ids.add(c.id)
+	s.byID.put(&s.ids, c.id, ord)
 	s.published = append(s.published, c.published.UnixMilli())
 	s.norm = append(s.norm, 0)
 	s.langs = append(s.langs, langBits(c.titles))
@@ -416,7 +422,7 @@ func (s *state) addCommon(c *change) uint32 {
 	}
 	s.liveBits[ord>>6] |= 1 << (ord & 63)
 	s.fac.add(ord, c.facets)
-	s.titles = append(s.titles, packTitles(c.language, c.titles))
+	s.titles.add(packTitles(c.language, c.titles))
 	return ord
 }
 
@@ -441,7 +447,7 @@ func (s *state) kill(ord uint32) {
 	}
 	s.live.Remove(ord)
 	s.liveBits[ord>>6] &^= 1 << (ord & 63)
-	delete(s.byID, s.ids[ord])
+	s.byID.del(&s.ids, s.id(ord))
 	s.dead++
 }
 
@@ -460,7 +466,7 @@ func (s *state) applyAll(changes []change) {
 		c := &changes[i]
 		s.seq = max(s.seq, c.seq)
 		if c.deleted {
-			if ord, ok := s.byID[c.id]; ok {
+			if ord, ok := s.byID.get(&s.ids, c.id); ok {
 				s.kill(ord)
 			}
 			continue
@@ -491,7 +497,7 @@ func (s *state) applyAll(changes []change) {
 		added++
 	}
 	if added > 0 {
-		s.insertOrders(len(s.ids) - added)
+		s.insertOrders(s.n() - added)
 	}
 }
 
@@ -535,7 +541,7 @@ func build(ctx context.Context, db *store.DB) (*state, error) {
 			}
 			s.seq = c.seq
 			if deleted != 0 {
-				if ord, ok := s.byID[c.id]; ok {
+				if ord, ok := s.byID.get(&s.ids, c.id); ok {
 					s.kill(ord)
 				}
 				continue

@@ -568,7 +568,7 @@ func TestConcurrentSearchAndSync(t *testing.T) {
 func TestDocTitle(t *testing.T) {
 	dt := packTitles("zh", map[string]string{"zh": "移动支付", "fr-CA": "Paiement mobile", "en": "Mobile\x1fpayments"})
 	for lang, want := range map[string]string{"zh": "移动支付", "fr": "Paiement mobile", "en": "Mobile payments", "ar": "移动支付"} {
-		if got := dt.in(lang); got != want {
+		if got := string(docTitle(dt).in(lang)); got != want {
 			t.Errorf("in(%s) = %q, want %q", lang, got, want)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"slices"
-	"strings"
 	"sync"
 
 	"golang.org/x/text/collate"
@@ -56,7 +55,7 @@ func (s *state) newerFirst(a, b uint32) int {
 	if c := cmp.Compare(s.published[b], s.published[a]); c != 0 {
 		return c
 	}
-	return strings.Compare(s.ids[a], s.ids[b])
+	return bytes.Compare(s.ids.at(a), s.ids.at(b))
 }
 
 // buildOrders sorts every ordinal by date and, per language, by title.
@@ -112,7 +111,7 @@ func (s *state) sortByTitle(li int, ords []uint32) []uint32 {
 		truncated: make([]bool, s.n()),
 	}
 	for _, ord := range ords {
-		key := col.KeyFromString(&buf, s.titles[ord].in(sortLangs[li]))
+		key := col.Key(&buf, s.title(ord).in(sortLangs[li]))
 		n := copy(k.data[int(ord)*keyPrefix:int(ord+1)*keyPrefix], key)
 		k.length[ord] = uint8(n)
 		k.truncated[ord] = len(key) > keyPrefix
@@ -122,7 +121,7 @@ func (s *state) sortByTitle(li int, ords []uint32) []uint32 {
 	fullKey := func(ord uint32) []byte {
 		key, ok := full[ord]
 		if !ok {
-			key = slices.Clone(col.KeyFromString(&buf, s.titles[ord].in(sortLangs[li])))
+			key = slices.Clone(col.Key(&buf, s.title(ord).in(sortLangs[li])))
 			buf.Reset()
 			full[ord] = key
 		}
@@ -133,22 +132,22 @@ func (s *state) sortByTitle(li int, ords []uint32) []uint32 {
 		kb := k.data[int(b)*keyPrefix : int(b)*keyPrefix+int(k.length[b])]
 		c := bytes.Compare(ka, kb)
 		if c == 0 && (k.truncated[a] || k.truncated[b]) {
-			if ta, tb := s.titles[a].in(sortLangs[li]), s.titles[b].in(sortLangs[li]); ta != tb {
+			if ta, tb := s.title(a).in(sortLangs[li]), s.title(b).in(sortLangs[li]); !bytes.Equal(ta, tb) {
 				c = bytes.Compare(fullKey(a), fullKey(b))
 			}
 		}
 		if c != 0 {
 			return c
 		}
-		return strings.Compare(s.ids[a], s.ids[b])
+		return bytes.Compare(s.ids.at(a), s.ids.at(b))
 	})
 	return ords
 }
 
 // compareTitles compares two titles in language li by their full keys.
 func (s *state) compareTitles(col *collate.Collator, buf *collate.Buffer, li int, a, b uint32) int {
-	ka := col.KeyFromString(buf, s.titles[a].in(sortLangs[li]))
-	kb := col.KeyFromString(buf, s.titles[b].in(sortLangs[li]))
+	ka := col.Key(buf, s.title(a).in(sortLangs[li]))
+	kb := col.Key(buf, s.title(b).in(sortLangs[li]))
 	c := bytes.Compare(ka, kb)
 	buf.Reset()
 	return c
@@ -173,7 +172,7 @@ func (s *state) insertOrders(first int) {
 				if c := s.compareTitles(col, &buf, li, x, target); c != 0 {
 					return c
 				}
-				return strings.Compare(s.ids[x], s.ids[target])
+				return bytes.Compare(s.ids.at(x), s.ids.at(target))
 			})
 			s.byTitle[li] = slices.Insert(s.byTitle[li], at, ord)
 		}

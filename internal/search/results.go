@@ -114,7 +114,7 @@ func (c *cachedResult) page(st *state, q Query) Result {
 	res := Result{Total: c.total, Page: q.Page, PerPage: q.PerPage, Concepts: c.concepts, AnyWord: c.anyWord}
 	from := (q.Page - 1) * q.PerPage
 	for i := from; i < min(from+q.PerPage, len(c.ords)); i++ {
-		h := Hit{ID: st.ids[c.ords[i]]}
+		h := Hit{ID: st.id(c.ords[i])}
 		if c.scores != nil {
 			h.Score = float64(c.scores[i])
 		}

@@ -137,7 +137,7 @@ func (r *run) page(q Query) Result {
 		ords := r.top(q, k)
 		if from := (q.Page - 1) * q.PerPage; from < len(ords) {
 			for _, ord := range ords[from:] {
-				h := Hit{ID: r.st.ids[ord]}
+				h := Hit{ID: r.st.id(ord)}
 				if r.scored && q.Sort == SortRelevance {
 					h.Score = float64(r.relevance(ord))
 				}
@@ -159,7 +159,7 @@ func (ix *Index) AllIDs(q Query) []string {
 	ords := run.top(q, run.total)
 	out := make([]string, len(ords))
 	for i, ord := range ords {
-		out[i] = ix.st.ids[ord]
+		out[i] = ix.st.id(ord)
 	}
 	return out
 }
