@@ -196,13 +196,20 @@ type publicPage struct {
 // which a fresh buffer reaches by doubling, allocating twice that.
 var renderBufs = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}
 
-// release returns the page's buffer to the pool, unless it grew large
-// (a sitemap part) and would pin its memory there.
+// release returns the page's buffer to the pool.
 func (p *publicPage) release() {
-	if p.buf != nil && p.buf.Cap() <= 256<<10 {
-		renderBufs.Put(p.buf)
+	if p.buf != nil {
+		putRenderBuf(p.buf)
 	}
 	p.buf, p.body = nil, nil
+}
+
+// putRenderBuf returns a buffer to renderBufs, unless it grew large (a
+// sitemap part) and would pin its memory there.
+func putRenderBuf(buf *bytes.Buffer) {
+	if buf.Cap() <= 256<<10 {
+		renderBufs.Put(buf)
+	}
 }
 
 // servePublic answers a GET of a public library page. For anonymous
@@ -266,16 +273,19 @@ func (h *Handler) gzipped(body []byte) []byte {
 	if len(body) <= 1024 {
 		return nil
 	}
-	var buf bytes.Buffer
-	buf.Grow(len(body) / 2) // pages compress to a third or less
+	buf := renderBufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer putRenderBuf(buf)
 	zw := h.gzips.Get().(*gzip.Writer)
 	defer h.gzips.Put(zw)
-	zw.Reset(&buf)
+	zw.Reset(buf)
 	zw.Write(body)
 	if zw.Close() != nil {
 		return nil
 	}
-	return buf.Bytes()
+	// The cache keeps the page: a copy of its size, not a buffer with
+	// room to spare.
+	return bytes.Clone(buf.Bytes())
 }
 
 // gunzip returns the plain page of a cached page kept compressed only,
@@ -318,7 +328,7 @@ func (h *Handler) renderPage(rq *request, status int, name string, data any) (pu
 	buf := renderBufs.Get().(*bytes.Buffer)
 	buf.Reset()
 	if err := h.tmpl.execute(buf, name, rq, data); err != nil {
-		renderBufs.Put(buf)
+		putRenderBuf(buf)
 		return publicPage{}, err
 	}
 	return publicPage{status: status, contentType: "text/html; charset=utf-8", lang: rq.lang, body: buf.Bytes(), buf: buf}, nil

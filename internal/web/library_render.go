@@ -1,8 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"html/template"
-	"strings"
+	"sync"
 )
 
 // The two parts of the library's search page that repeat most — the
@@ -14,43 +15,48 @@ import (
 // every URL is one the handler built from escaped query parameters.
 
 // writeEsc escapes s for HTML text and double-quoted attribute values.
-func writeEsc(b *strings.Builder, s string) {
+func writeEsc(b *bytes.Buffer, s string) {
 	b.WriteString(template.HTMLEscapeString(s))
 }
 
+// fragmentBufs are the buffers the parts are written into; the strings
+// made of them are copies of their size, which the item cache keeps.
+var fragmentBufs = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 32<<10)) }}
+
 // renderItem writes one result as a list item, every value escaped.
 func renderItem(it libraryItemView) string {
-	var b strings.Builder
-	b.Grow(640)
+	b := fragmentBufs.Get().(*bytes.Buffer)
+	defer fragmentBufs.Put(b)
+	b.Reset()
 	b.WriteString("\n<li class=\"card\">\n<h3><a href=\"")
-	writeEsc(&b, it.Href)
+	writeEsc(b, it.Href)
 	b.WriteString("\" lang=\"")
-	writeEsc(&b, it.Lang)
+	writeEsc(b, it.Lang)
 	b.WriteString("\" dir=\"auto\">")
-	writeEsc(&b, it.Title)
+	writeEsc(b, it.Title)
 	b.WriteString("</a></h3>\n<p class=\"meta muted\"><bdi>")
-	writeEsc(&b, it.ID)
+	writeEsc(b, it.ID)
 	b.WriteString("</bdi>")
 	for _, s := range []string{it.Countries, it.Year} {
 		if s != "" {
 			b.WriteString(" · ")
-			writeEsc(&b, s)
+			writeEsc(b, s)
 		}
 	}
 	if it.WSIS != "" {
 		b.WriteString(" · <span dir=\"ltr\">")
-		writeEsc(&b, it.WSIS)
+		writeEsc(b, it.WSIS)
 		b.WriteString("</span>")
 	}
 	if it.OtherLang != "" {
 		b.WriteString(" · <span class=\"tag\">")
-		writeEsc(&b, it.OtherLang)
+		writeEsc(b, it.OtherLang)
 		b.WriteString("</span>")
 	}
 	b.WriteString("</p>\n<p lang=\"")
-	writeEsc(&b, it.Lang)
+	writeEsc(b, it.Lang)
 	b.WriteString("\" dir=\"auto\">")
-	writeEsc(&b, it.Summary)
+	writeEsc(b, it.Summary)
 	b.WriteString("</p>\n</li>")
 	return b.String()
 }
@@ -66,8 +72,9 @@ func renderItem(it libraryItemView) string {
 // checkboxes are a fieldset whose legend names the group again for
 // screen readers.
 func renderFacets(rq *request, groups []facetGroup) template.HTML {
-	var b strings.Builder
-	b.Grow(24 << 10)
+	b := fragmentBufs.Get().(*bytes.Buffer)
+	defer fragmentBufs.Put(b)
+	b.Reset()
 	chosen, browsing := 0, false
 	for _, g := range groups {
 		chosen += checkedOptions(g)
@@ -76,16 +83,16 @@ func renderFacets(rq *request, groups []facetGroup) template.HTML {
 		browsing = browsing || len(g.Options) > shownFacetValues
 	}
 	b.WriteString("\n<a class=\"skip-results\" href=\"#results\">")
-	writeEsc(&b, rq.T("library.skip_results"))
+	writeEsc(b, rq.T("library.skip_results"))
 	b.WriteString("</a>\n<h2 id=\"filters\">")
-	writeEsc(&b, rq.T("library.filters"))
+	writeEsc(b, rq.T("library.filters"))
 	b.WriteString("</h2>\n<details class=\"filter-panel\" id=\"filter-panel\"")
 	if browsing {
 		b.WriteString(" open")
 	}
 	b.WriteString(">\n<summary>")
-	writeEsc(&b, rq.T("library.filters"))
-	writeChosen(&b, rq, chosen)
+	writeEsc(b, rq.T("library.filters"))
+	writeChosen(b, rq, chosen)
 	b.WriteString("</summary>")
 	first := true
 	for _, g := range groups {
@@ -94,49 +101,49 @@ func renderFacets(rq *request, groups []facetGroup) template.HTML {
 		}
 		n := checkedOptions(g)
 		b.WriteString("\n<details class=\"facet-group\" id=\"facet-")
-		writeEsc(&b, g.Name)
+		writeEsc(b, g.Name)
 		b.WriteString("\"")
 		if first || n > 0 || len(g.Options) > shownFacetValues {
 			b.WriteString(" open")
 		}
 		first = false
 		b.WriteString(">\n<summary>")
-		writeEsc(&b, g.Legend)
-		writeChosen(&b, rq, n)
+		writeEsc(b, g.Legend)
+		writeChosen(b, rq, n)
 		b.WriteString("</summary>\n<fieldset>\n<legend class=\"visually-hidden\">")
-		writeEsc(&b, g.Legend)
+		writeEsc(b, g.Legend)
 		b.WriteString("</legend>\n<ul class=\"facet\">")
 		for _, o := range g.Options {
 			b.WriteString("\n<li><input type=\"checkbox\" id=\"")
-			writeEsc(&b, o.ID)
+			writeEsc(b, o.ID)
 			b.WriteString("\" name=\"")
-			writeEsc(&b, g.Name)
+			writeEsc(b, g.Name)
 			b.WriteString("\" value=\"")
-			writeEsc(&b, o.Value)
+			writeEsc(b, o.Value)
 			b.WriteString("\"")
 			if o.Checked {
 				b.WriteString(" checked")
 			}
 			b.WriteString("> <label for=\"")
-			writeEsc(&b, o.ID)
+			writeEsc(b, o.ID)
 			b.WriteString("\">")
-			writeEsc(&b, o.Label)
+			writeEsc(b, o.Label)
 			b.WriteString(" <span class=\"count\">(")
-			writeEsc(&b, o.Count)
+			writeEsc(b, o.Count)
 			b.WriteString(")</span></label></li>")
 		}
 		b.WriteString("\n</ul>")
 		if g.More != "" {
 			b.WriteString("<p><a href=\"")
-			writeEsc(&b, g.More)
+			writeEsc(b, g.More)
 			b.WriteString("\">")
-			writeEsc(&b, g.MoreText)
+			writeEsc(b, g.MoreText)
 			b.WriteString("</a></p>")
 		}
 		b.WriteString("\n</fieldset>\n</details>")
 	}
 	b.WriteString("\n<p><button type=\"submit\" class=\"secondary\" data-apply>")
-	writeEsc(&b, rq.T("library.apply"))
+	writeEsc(b, rq.T("library.apply"))
 	b.WriteString("</button></p>\n</details>\n")
 	return template.HTML(b.String()) // every value escaped above
 }
@@ -154,7 +161,7 @@ func checkedOptions(g facetGroup) int {
 
 // writeChosen writes how many values are chosen, in a summary; nothing
 // when none is.
-func writeChosen(b *strings.Builder, rq *request, n int) {
+func writeChosen(b *bytes.Buffer, rq *request, n int) {
 	if n == 0 {
 		return
 	}

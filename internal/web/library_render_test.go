@@ -3,9 +3,11 @@ package web
 import (
 	"html/template"
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestShorten(t *testing.T) {
@@ -28,6 +30,60 @@ func TestShorten(t *testing.T) {
 	for _, tt := range tests {
 		if got := shorten(tt.in, tt.n); got != tt.want {
 			t.Errorf("shorten(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestShortenAsRunes checks shorten, which works on bytes, against the
+// plain way of writing it with a slice of runes, on texts of every
+// length around the cut, with spaces and characters of one to four
+// bytes, and past its stack buffer.
+func TestShortenAsRunes(t *testing.T) {
+	ref := func(s string, n int) string {
+		var r []rune
+		space := false
+		for _, c := range s {
+			if unicode.IsSpace(c) {
+				space = len(r) > 0
+				continue
+			}
+			if space {
+				r = append(r, ' ')
+				space = false
+			}
+			if len(r) > n {
+				break
+			}
+			r = append(r, c)
+		}
+		if len(r) <= n {
+			return string(r)
+		}
+		cut := n
+		for i := n; i > n*3/4; i-- {
+			if r[i] == ' ' {
+				cut = i
+				break
+			}
+		}
+		return strings.TrimRight(string(r[:cut]), " ,.;:،、，") + "…"
+	}
+	pieces := []string{"a", "é", "移", "😀", " ", "\t\n", ",", "، ", "word"}
+	rng := rand.New(rand.NewPCG(7, 11))
+	for range 3000 {
+		var b strings.Builder
+		for range rng.IntN(60) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s, n := b.String(), 1+rng.IntN(40)
+		if got, want := shorten(s, n), ref(s, n); got != want {
+			t.Fatalf("shorten(%q, %d) = %q, want %q", s, n, got, want)
+		}
+	}
+	long := strings.Repeat("移动支付 ", 400)
+	for _, n := range []int{280, 500, 1000} {
+		if got, want := shorten(long, n), ref(long, n); got != want {
+			t.Errorf("shorten(long, %d) = %q, want %q", n, got, want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/dxatlas/dxatlas/internal/app"
 	"github.com/dxatlas/dxatlas/internal/domain"
@@ -357,31 +359,43 @@ const listSummary = 280
 // near the end, with an ellipsis; runs of white space become one space.
 // It reads only as much of s as it keeps: summaries can be long.
 func shorten(s string, n int) string {
-	r := make([]rune, 0, n+1)
-	space := false
+	var arr [1024]byte // the result is copied out: a summary costs one allocation
+	out := arr[:0]
+	runes := 0       // in out
+	cutAt := -1      // where the rune n starts in out
+	spaceAt := -1    // where the last space of the runes n*3/4+1 … n starts
+	pending := false // white space to write as one space before the next rune
 	for _, c := range s {
 		if unicode.IsSpace(c) {
-			space = len(r) > 0
+			pending = runes > 0
 			continue
 		}
-		if space {
-			r = append(r, ' ')
-			space = false
+		if pending {
+			if runes == n {
+				cutAt = len(out)
+			}
+			if runes > n*3/4 && runes <= n {
+				spaceAt = len(out)
+			}
+			out = append(out, ' ')
+			runes++
+			pending = false
 		}
-		if len(r) > n {
+		if runes > n {
 			break
 		}
-		r = append(r, c)
-	}
-	if len(r) <= n {
-		return string(r)
-	}
-	cut := n
-	for i := n; i > n*3/4; i-- {
-		if r[i] == ' ' {
-			cut = i
-			break
+		if runes == n {
+			cutAt = len(out)
 		}
+		out = utf8.AppendRune(out, c)
+		runes++
 	}
-	return strings.TrimRight(string(r[:cut]), " ,.;:،、，") + "…"
+	if runes <= n {
+		return string(out)
+	}
+	cut := cutAt
+	if spaceAt >= 0 {
+		cut = spaceAt
+	}
+	return string(append(bytes.TrimRight(out[:cut], " ,.;:،、，"), "…"...))
 }
