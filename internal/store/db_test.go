@@ -436,3 +436,55 @@ func TestTransactRetriesDeadlock(t *testing.T) {
 		}
 	}
 }
+
+// TestLZ4Compression: on a PostgreSQL server built with lz4, the large
+// columns compress with it; elsewhere nothing changes.
+func TestLZ4Compression(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		if db.Dialect() != store.DialectPostgres {
+			return // SQLite does not compress values
+		}
+		ctx := context.Background()
+		var lz4 bool
+		if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_settings
+			WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals))`).Scan(&lz4); err != nil {
+			t.Fatal(err)
+		}
+		if !lz4 {
+			t.Log("this server has no lz4: the columns keep pglz")
+			return
+		}
+		rows, err := db.Query(ctx, `SELECT c.relname || '.' || a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+			WHERE c.relnamespace = current_schema()::regnamespace AND a.attcompression = 'l' ORDER BY 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for rows.Next() {
+			var col string
+			if err := rows.Scan(&col); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, col)
+		}
+		rows.Close()
+		want := "case_versions.doc cases.doc search_docs.body_terms search_docs.summary_terms search_docs.texts search_docs.title_terms search_docs.titles"
+		if strings.Join(got, " ") != want {
+			t.Errorf("lz4 columns: %v, want %s", got, want)
+		}
+
+		call := mkCall(t, db, "lz4")
+		owner := mkUser(t, db, "lz4@example.org")
+		mkCase(t, db, "DX-2026-0001", call, owner)
+		if _, err := db.Exec(ctx, `UPDATE cases SET doc = jsonb_build_object('text', repeat('digital transformation ', 500)) WHERE id = ?`, "DX-2026-0001"); err != nil {
+			t.Fatal(err)
+		}
+		var method string
+		if err := db.QueryRow(ctx, `SELECT coalesce(pg_column_compression(doc), '') FROM cases WHERE id = ?`, "DX-2026-0001").Scan(&method); err != nil {
+			t.Fatal(err)
+		}
+		if method != "lz4" {
+			t.Errorf("a large document is compressed with %q, want lz4", method)
+		}
+	})
+}
