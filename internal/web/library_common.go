@@ -61,8 +61,9 @@ func newLibraryWeb(h *Handler) *libraryWeb {
 			}
 		}
 	}
-	return &libraryWeb{build: hex.EncodeToString(sum.Sum(nil)[:8]), cache: pageCache{max: 1000, maxBytes: 16 << 20},
-		items: itemCache{maxBytes: itemCacheBytes(debug.SetMemoryLimit(-1))}}
+	size := cacheBytes(debug.SetMemoryLimit(-1))
+	return &libraryWeb{build: hex.EncodeToString(sum.Sum(nil)[:8]), cache: pageCache{max: 1000, maxBytes: size},
+		items: itemCache{maxBytes: size}}
 }
 
 // cachedPage is a rendered public page, kept compressed and plain.
@@ -137,12 +138,12 @@ type itemCache struct {
 
 type itemKey struct{ lang, id string }
 
-// itemCacheBytes sizes the item cache: 16 MB, the most a library of
-// 100,000 cases needs to serve most pages without reading texts, or a
-// thirty-second of the process's memory limit (GOMEMLIMIT) when that is
-// smaller, so that a small limit does not leave the collector running
-// all the time.
-func itemCacheBytes(memoryLimit int64) int {
+// cacheBytes sizes the page cache and the item cache: 16 MB each, what
+// a library of 100,000 cases needs to serve most pages without reading
+// texts, or each a thirty-second of the process's memory limit
+// (GOMEMLIMIT) when that is smaller, so that a small limit does not leave
+// the collector running all the time.
+func cacheBytes(memoryLimit int64) int {
 	return int(min(16<<20, max(2<<20, memoryLimit/32)))
 }
 

@@ -151,7 +151,7 @@ func TestItemCache(t *testing.T) {
 	}
 }
 
-func TestItemCacheBytes(t *testing.T) {
+func TestCacheBytes(t *testing.T) {
 	for _, tt := range []struct {
 		limit int64
 		want  int
@@ -161,8 +161,8 @@ func TestItemCacheBytes(t *testing.T) {
 		{200 << 20, 200 << 20 / 32},
 		{16 << 20, 2 << 20},
 	} {
-		if got := itemCacheBytes(tt.limit); got != tt.want {
-			t.Errorf("itemCacheBytes(%d) = %d, want %d", tt.limit, got, tt.want)
+		if got := cacheBytes(tt.limit); got != tt.want {
+			t.Errorf("cacheBytes(%d) = %d, want %d", tt.limit, got, tt.want)
 		}
 	}
 }
