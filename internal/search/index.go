@@ -151,11 +151,11 @@ func (t docTitle) in(lang string) []byte {
 		if string(l) == lang {
 			return title
 		}
-		if base == nil && baseLanguage(string(l)) == lang {
+		if len(base) == 0 && baseLanguage(string(l)) == lang {
 			base = title
 		}
 	}
-	if base != nil {
+	if len(base) > 0 {
 		return base
 	}
 	return orig

@@ -572,4 +572,16 @@ func TestDocTitle(t *testing.T) {
 			t.Errorf("in(%s) = %q, want %q", lang, got, want)
 		}
 	}
+	// An empty title is no title: the next translation, or the original.
+	for _, tt := range []struct {
+		titles map[string]string
+		want   string
+	}{
+		{map[string]string{"en": "Mobile payments", "es-419": "", "es-MX": "Pagos móviles"}, "Pagos móviles"},
+		{map[string]string{"en": "Mobile payments", "es-419": ""}, "Mobile payments"},
+	} {
+		if got := string(docTitle(packTitles("en", tt.titles)).in("es")); got != tt.want {
+			t.Errorf("%v: in(es) = %q, want %q", tt.titles, got, tt.want)
+		}
+	}
 }
