@@ -122,10 +122,13 @@ type libraryState struct {
 	// the countries and the years; calls, which can be renamed, are
 	// labelled afresh).
 	labelsMu sync.RWMutex
-	labels   map[labelKey]string
+	labels   map[labelKey]map[string]string
 }
 
-type labelKey struct{ lang, facet, value string }
+// labelKey is a language and a facet; the labels of its values are a
+// map of their own, so that a page looks up its few hundred values
+// without hashing the language and the facet each time.
+type labelKey struct{ lang, facet string }
 
 // countedFacets are a query's facet counts and the concepts it names,
 // kept because counting is the costly part of a search, and paging,
@@ -620,40 +623,50 @@ func (a *App) LibraryVersion(ctx context.Context) (string, error) {
 	return strconv.FormatInt(seq, 10) + "-" + hash, nil
 }
 
-// labelFacets names each facet value in the reader's language.
+// labelFacets names each facet value in the reader's language. A page
+// has a few hundred values to name, nearly all named before: they are
+// read under one lock, and only the new ones are labelled and kept.
 func (a *App) labelFacets(L *i18n.L, calls map[string]store.Call, counts map[string][]search.FacetValue) map[string][]LibraryFacet {
+	type unnamed struct {
+		facet string
+		i     int
+	}
+	var todo []unnamed
 	out := make(map[string][]LibraryFacet, len(counts))
+	st := &a.library
+	st.labelsMu.RLock()
 	for f, vs := range counts {
 		list := make([]LibraryFacet, len(vs))
+		known := st.labels[labelKey{L.Lang(), f}]
 		for i, v := range vs {
-			list[i] = LibraryFacet{Value: v.Value, Label: a.countedLabel(L, calls, f, v.Value), Count: v.Count}
+			list[i] = LibraryFacet{Value: v.Value, Count: v.Count}
+			label, ok := known[v.Value]
+			if f == search.FacetCall || !ok { // calls can be renamed: labelled afresh
+				todo = append(todo, unnamed{f, i})
+			}
+			list[i].Label = label
 		}
 		out[f] = list
 	}
-	return out
-}
-
-// countedLabel is facetLabel for a value the index counted, remembered.
-func (a *App) countedLabel(L *i18n.L, calls map[string]store.Call, facet, value string) string {
-	if facet == search.FacetCall {
-		return facetLabel(L, calls, facet, value)
-	}
-	st := &a.library
-	key := labelKey{L.Lang(), facet, value}
-	st.labelsMu.RLock()
-	s, ok := st.labels[key]
 	st.labelsMu.RUnlock()
-	if ok {
-		return s
+	for _, u := range todo {
+		v := &out[u.facet][u.i]
+		v.Label = facetLabel(L, calls, u.facet, v.Value)
+		if u.facet == search.FacetCall {
+			continue
+		}
+		k := labelKey{L.Lang(), u.facet}
+		st.labelsMu.Lock()
+		if st.labels[k] == nil {
+			if st.labels == nil {
+				st.labels = make(map[labelKey]map[string]string)
+			}
+			st.labels[k] = make(map[string]string)
+		}
+		st.labels[k][v.Value] = v.Label
+		st.labelsMu.Unlock()
 	}
-	s = facetLabel(L, calls, facet, value)
-	st.labelsMu.Lock()
-	if st.labels == nil {
-		st.labels = make(map[labelKey]string)
-	}
-	st.labels[key] = s
-	st.labelsMu.Unlock()
-	return s
+	return out
 }
 
 // vocabOf is the catalogue vocabulary that labels each facet's codes.
