@@ -235,9 +235,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, rq *request, err 
 	case errors.As(err, &se):
 		status, msg = se.code, rq.T(se.key)
 	case r.Context().Err() != nil && errors.Is(err, context.Canceled):
-		// The reader went away (closed the tab, or the page's script
-		// cancelled a search for a newer one): nobody reads the answer,
-		// and it is no failure of the server, as the API treats it.
+		// The reader went away (closed the tab or the connection):
+		// nobody reads the answer, and it is no failure of the server,
+		// as the API treats it.
 		return
 	default:
 		h.log.ErrorContext(r.Context(), "web: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
