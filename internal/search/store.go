@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,7 +34,8 @@ type row struct {
 	language  string
 	published time.Time
 	titles    string // JSON: language → title
-	texts     string // JSON: language → {title, summary}
+	texts     string // JSON: language → {title, summary}; read by the release before list_texts
+	listTexts string // the same, packed: see packTexts
 	facets    string // "facet:value facet:value …"
 	terms     [nFields]string
 }
@@ -86,6 +88,7 @@ func (a *analyzer) encode(d Doc) (row, error) {
 		return row{}, fmt.Errorf("search document %s: %w", d.ID, err)
 	}
 	r.texts = string(b)
+	r.listTexts = packTexts(texts)
 	if b, err = json.Marshal(titles); err != nil {
 		return row{}, fmt.Errorf("search document %s: %w", d.ID, err)
 	}
@@ -193,12 +196,12 @@ func nextSeqs(ctx context.Context, tx *store.DB, n int) (int64, error) {
 	return last - int64(n) + 1, nil
 }
 
-const upsertColumns = `id, seq, deleted, analysis, call_slug, language, published_at, titles, texts, facets, title_terms, summary_terms, body_terms`
+const upsertColumns = `id, seq, deleted, analysis, call_slug, language, published_at, titles, texts, list_texts, facets, title_terms, summary_terms, body_terms`
 
 const upsertConflict = ` ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted,
 	analysis = excluded.analysis, call_slug = excluded.call_slug, language = excluded.language,
 	published_at = excluded.published_at, titles = excluded.titles, texts = excluded.texts,
-	facets = excluded.facets, title_terms = excluded.title_terms, summary_terms = excluded.summary_terms,
+	list_texts = excluded.list_texts, facets = excluded.facets, title_terms = excluded.title_terms, summary_terms = excluded.summary_terms,
 	body_terms = excluded.body_terms`
 
 // writeRows upserts rows inside tx, numbering them from a fresh sequence.
@@ -225,7 +228,7 @@ func writeRows(ctx context.Context, tx *store.DB, rows []row) error {
 	if err != nil {
 		return err
 	}
-	const perRow = 13
+	const perRow = 14
 	var q strings.Builder
 	q.WriteString(`INSERT INTO search_docs (` + upsertColumns + `) VALUES `)
 	args := make([]any, 0, perRow*len(rows))
@@ -233,9 +236,9 @@ func writeRows(ctx context.Context, tx *store.DB, rows []row) error {
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 		args = append(args, r.id, seq+int64(i), boolArg(tx, false), AnalysisVersion, r.call, r.language,
-			timeArg(tx, r.published), r.titles, r.texts, r.facets, r.terms[fieldTitle], r.terms[fieldSummary], r.terms[fieldBody])
+			timeArg(tx, r.published), r.titles, r.texts, r.listTexts, r.facets, r.terms[fieldTitle], r.terms[fieldSummary], r.terms[fieldBody])
 	}
 	q.WriteString(upsertConflict)
 	if _, err := tx.Exec(ctx, q.String(), args...); err != nil {
@@ -285,7 +288,7 @@ func Delete(ctx context.Context, db *store.DB, id string) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE search_docs SET seq = ?, deleted = ?, titles = '{}', texts = '{}', facets = '',
+		_, err = tx.Exec(ctx, `UPDATE search_docs SET seq = ?, deleted = ?, titles = '{}', texts = '{}', list_texts = '', facets = '',
 			title_terms = '', summary_terms = '', body_terms = '' WHERE id = ?`, seq, boolArg(tx, true), id)
 		if err != nil {
 			return fmt.Errorf("search: delete %s: %w", id, err)
@@ -448,24 +451,31 @@ func Load(ctx context.Context, db *store.DB, ids []string) (map[string]Stored, e
 		for i, id := range part {
 			args[i] = id
 		}
-		rows, err := db.QueryPrepared(ctx, `SELECT id, call_slug, language, published_at, texts, facets FROM search_docs
+		// texts only for a row that a node of the release before wrote.
+		rows, err := db.QueryPrepared(ctx, `SELECT id, call_slug, language, published_at, list_texts,
+			CASE WHEN list_texts = '' THEN texts END, facets FROM search_docs
 			WHERE NOT deleted AND id IN (`+strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("search: load documents: %w", err)
 		}
 		for rows.Next() {
 			var (
-				s      Stored
-				texts  string
-				facets string
+				s         Stored
+				listTexts string
+				texts     sql.NullString
+				facets    string
 			)
-			if err := rows.Scan(&s.ID, &s.Call, &s.Language, timeCol{&s.PublishedAt}, &texts, &facets); err != nil {
+			if err := rows.Scan(&s.ID, &s.Call, &s.Language, timeCol{&s.PublishedAt}, &listTexts, &texts, &facets); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("search: load documents: %w", err)
 			}
-			if err := json.Unmarshal([]byte(texts), &s.Texts); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("search: load document %s: %w", s.ID, err)
+			if texts.Valid {
+				if err := json.Unmarshal([]byte(texts.String), &s.Texts); err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("search: load document %s: %w", s.ID, err)
+				}
+			} else {
+				s.Texts = unpackTexts(listTexts)
 			}
 			s.Facets = decodeFacets(facets)
 			out[s.ID] = s
@@ -477,6 +487,41 @@ func Load(ctx context.Context, db *store.DB, ids []string) (map[string]Stored, e
 		}
 	}
 	return out, nil
+}
+
+// packTexts writes the list texts of a document as list_texts stores
+// them: "lang\x1etitle\x1esummary" per language, joined by "\x1f". Texts
+// never hold these two control characters (they are written as spaces),
+// so that reading them back is a few cuts, without the JSON parser that
+// took a tenth of a search page's CPU.
+func packTexts(texts map[string]Text) string {
+	var b strings.Builder
+	for i, lang := range slices.Sorted(maps.Keys(texts)) {
+		if i > 0 {
+			b.WriteByte(0x1f)
+		}
+		t := texts[lang]
+		b.WriteString(clean(lang))
+		b.WriteByte(0x1e)
+		b.WriteString(clean(t.Title))
+		b.WriteByte(0x1e)
+		b.WriteString(clean(t.Summary))
+	}
+	return b.String()
+}
+
+// unpackTexts reads what packTexts wrote. The texts share s's memory.
+func unpackTexts(s string) map[string]Text {
+	out := make(map[string]Text, 1+strings.Count(s, "\x1f"))
+	if s == "" {
+		return out
+	}
+	for entry := range strings.SplitSeq(s, "\x1f") {
+		lang, rest, _ := strings.Cut(entry, "\x1e")
+		title, summary, _ := strings.Cut(rest, "\x1e")
+		out[lang] = Text{Title: title, Summary: summary}
+	}
+	return out
 }
 
 // decodeFacets reads what encodeFacets wrote, grouped by facet. The

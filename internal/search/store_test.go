@@ -416,3 +416,109 @@ func TestPutPrepared(t *testing.T) {
 		}
 	})
 }
+
+func TestPackTexts(t *testing.T) {
+	tests := []struct {
+		name string
+		in   map[string]Text
+		want map[string]Text // nil: in
+	}{
+		{"none", map[string]Text{}, nil},
+		{"one language", map[string]Text{"ar": {Title: "الدفع عبر الهاتف", Summary: "ملخص\nمن سطرين"}}, nil},
+		{"several", map[string]Text{
+			"en":      {Title: "Mobile money", Summary: "A summary"},
+			"zh":      {Title: "移动支付", Summary: ""},
+			"fr":      {Title: "", Summary: "Résumé seul"},
+			"pt-BR":   {Title: "Dinheiro móvel", Summary: "Resumo"},
+			"sr-Latn": {Title: "x", Summary: "y"},
+		}, nil},
+		{"separators in the texts become spaces",
+			map[string]Text{"en": {Title: "a\x1eb\x1fc", Summary: "\x1f\x1e"}},
+			map[string]Text{"en": {Title: "a b c", Summary: "  "}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := tt.want
+			if want == nil {
+				want = tt.in
+			}
+			if got := unpackTexts(packTexts(tt.in)); !maps.Equal(got, want) {
+				t.Errorf("unpackTexts(packTexts(%q)) = %q, want %q", tt.in, got, want)
+			}
+		})
+	}
+}
+
+// TestListTextsMigration writes search documents as the release before
+// list_texts wrote them, then migrates: Load reads the same texts from
+// the packed column, and still reads a row that such a release writes
+// after the migration (list_texts left empty) from its JSON.
+func TestListTextsMigration(t *testing.T) {
+	ctx := t.Context()
+	open := map[string]func(t *testing.T) *store.DB{
+		store.DialectSQLite: func(t *testing.T) *store.DB {
+			db, err := store.Open(ctx, "", t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return db
+		},
+		store.DialectPostgres: func(t *testing.T) *store.DB {
+			db, err := store.Open(ctx, storetest.PostgresURL(t), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return db
+		},
+	}
+	for _, dialect := range []string{store.DialectSQLite, store.DialectPostgres} {
+		t.Run(dialect, func(t *testing.T) {
+			db := open[dialect](t)
+			defer db.Close()
+			if err := db.MigrateTo(ctx, 6); err != nil {
+				t.Fatal(err)
+			}
+			published := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+			old := func(id, texts string) {
+				t.Helper()
+				_, err := db.Exec(ctx, `INSERT INTO search_docs (id, seq, deleted, analysis, call_slug, language, published_at, texts, facets)
+					VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM search_docs), ?, ?, 'sme-dx-2025', 'fr', ?, ?, 'sector:A')`,
+					id, boolArg(db, false), AnalysisVersion, timeArg(db, published), texts)
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			old("DX-2025-0001", `{"fr":{"title":"Paiement \u003cmobile\u003e","summary":"Deux\nlignes, \"citées\""},"en":{"title":"Mobile\u001epayment"},"zh":{"summary":"只有摘要"}}`)
+			old("DX-2025-0002", `{}`)
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			old("DX-2025-0003", `{"fr":{"title":"Écrit après","summary":"par l'ancienne version"}}`)
+			want := map[string]map[string]Text{
+				"DX-2025-0001": {
+					"fr": {Title: "Paiement <mobile>", Summary: "Deux\nlignes, \"citées\""},
+					"en": {Title: "Mobile payment"},
+					"zh": {Summary: "只有摘要"},
+				},
+				"DX-2025-0002": {},
+				"DX-2025-0003": {"fr": {Title: "Écrit après", Summary: "par l'ancienne version"}},
+			}
+			got, err := Load(ctx, db, slices.Collect(maps.Keys(want)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for id, texts := range want {
+				if !maps.Equal(got[id].Texts, texts) {
+					t.Errorf("%s: texts %q, want %q", id, got[id].Texts, texts)
+				}
+			}
+			var packed string
+			if err := db.QueryRow(ctx, `SELECT list_texts FROM search_docs WHERE id = 'DX-2025-0001'`).Scan(&packed); err != nil {
+				t.Fatal(err)
+			}
+			if !maps.Equal(unpackTexts(packed), want["DX-2025-0001"]) {
+				t.Errorf("list_texts = %q after the migration", packed)
+			}
+		})
+	}
+}

@@ -468,7 +468,7 @@ func TestLZ4Compression(t *testing.T) {
 			got = append(got, col)
 		}
 		rows.Close()
-		want := "case_versions.doc cases.doc search_docs.body_terms search_docs.summary_terms search_docs.texts search_docs.title_terms search_docs.titles"
+		want := "case_versions.doc cases.doc search_docs.body_terms search_docs.list_texts search_docs.summary_terms search_docs.texts search_docs.title_terms search_docs.titles"
 		if strings.Join(got, " ") != want {
 			t.Errorf("lz4 columns: %v, want %s", got, want)
 		}
