@@ -68,7 +68,7 @@ func TestShortenAsRunes(t *testing.T) {
 		}
 		return strings.TrimRight(string(r[:cut]), " ,.;:،、，") + "…"
 	}
-	pieces := []string{"a", "é", "移", "😀", " ", "\t\n", ",", "، ", "word"}
+	pieces := []string{"a", "é", "移", "😀", " ", "\t\n", "\v\f\r", "\u00a0", "\u0085", "\u3000", "\u1680", "\u2009", "\u205f", "\u2060", "\u180e", "\x1f", "\xff", ",", "، ", "word"}
 	rng := rand.New(rand.NewPCG(7, 11))
 	for range 3000 {
 		var b strings.Builder
