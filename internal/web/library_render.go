@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"html/template"
+	"strconv"
 	"sync"
 )
 
@@ -168,4 +169,88 @@ func writeChosen(b *bytes.Buffer, rq *request, n int) {
 	b.WriteString(" <span class=\"chosen\">")
 	writeEsc(b, rq.L.Tn("library.facet.selected", n, map[string]any{"Count": rq.L.FormatInt(int64(n))}))
 	b.WriteString("</span>")
+}
+
+// renderSortOptions writes the sort menu's options.
+func renderSortOptions(opts []option) template.HTML {
+	b := fragmentBufs.Get().(*bytes.Buffer)
+	defer fragmentBufs.Put(b)
+	b.Reset()
+	for _, o := range opts {
+		b.WriteString("<option value=\"")
+		writeEsc(b, o.Value)
+		b.WriteString("\"")
+		if o.Selected {
+			b.WriteString(" selected")
+		}
+		b.WriteString(">")
+		writeEsc(b, o.Label)
+		b.WriteString("</option>")
+	}
+	return template.HTML(b.String()) // every value escaped above
+}
+
+// renderPager writes the links to the other pages of results: nothing
+// when there is only one.
+func renderPager(rq *request, p pager) template.HTML {
+	if len(p.Pages) == 0 {
+		return ""
+	}
+	b := fragmentBufs.Get().(*bytes.Buffer)
+	defer fragmentBufs.Put(b)
+	b.Reset()
+	b.WriteString("\n<nav class=\"pages\" aria-label=\"")
+	writeEsc(b, rq.T("library.pages"))
+	b.WriteString("\">\n<p>")
+	writeEsc(b, p.Text)
+	b.WriteString("</p>\n<ul>")
+	if p.Prev != "" {
+		b.WriteString("<li><a href=\"")
+		writeEsc(b, p.Prev)
+		b.WriteString("\" rel=\"prev\">")
+		writeEsc(b, rq.T("library.prev"))
+		b.WriteString("</a></li>")
+	}
+	for _, l := range p.Pages {
+		b.WriteString("<li>")
+		if l.Gap {
+			b.WriteString("<span aria-hidden=\"true\">…</span> ")
+		}
+		b.WriteString("<a href=\"")
+		writeEsc(b, l.Href)
+		b.WriteString("\"")
+		if l.Current {
+			b.WriteString(" aria-current=\"page\"")
+		}
+		b.WriteString(">")
+		b.WriteString(strconv.Itoa(l.N))
+		b.WriteString("</a></li>")
+	}
+	if p.Next != "" {
+		b.WriteString("<li><a href=\"")
+		writeEsc(b, p.Next)
+		b.WriteString("\" rel=\"next\">")
+		writeEsc(b, rq.T("library.next"))
+		b.WriteString("</a></li>")
+	}
+	b.WriteString("\n</ul>\n</nav>")
+	return template.HTML(b.String()) // every value escaped above
+}
+
+// renderExportLinks writes the links to the exports, separated by dots.
+func renderExportLinks(links []navLink) template.HTML {
+	b := fragmentBufs.Get().(*bytes.Buffer)
+	defer fragmentBufs.Put(b)
+	b.Reset()
+	for i, l := range links {
+		if i > 0 {
+			b.WriteString(" · ")
+		}
+		b.WriteString("<a href=\"")
+		writeEsc(b, l.Href)
+		b.WriteString("\">")
+		writeEsc(b, l.Text)
+		b.WriteString("</a>")
+	}
+	return template.HTML(b.String()) // every value escaped above
 }

@@ -166,3 +166,39 @@ func TestCacheBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderLinks: the pager, the sort menu, the exports and the language
+// switcher, written without the template, come out as the template wrote
+// them, every value escaped.
+func TestRenderLinks(t *testing.T) {
+	rq := typographyRequests(t)["en"]
+	evil := `<b>"x'&`
+	esc := template.HTMLEscapeString(evil)
+	tests := []struct {
+		name string
+		got  template.HTML
+		want string
+	}{
+		{"pager", renderPager(rq, pager{Text: evil, Prev: "/en/cases?q=a&b", Next: "/en/cases?page=3&q=a&b", Pages: []pageLink{
+			{N: 1, Href: "/en/cases?q=a&b"}, {N: 2, Href: `/"2`, Current: true}, {N: 9, Href: "/9", Gap: true}}}),
+			"\n<nav class=\"pages\" aria-label=\"Pages of results\">\n<p>" + esc + "</p>\n<ul>" +
+				`<li><a href="/en/cases?q=a&amp;b" rel="prev">Previous</a></li>` +
+				`<li><a href="/en/cases?q=a&amp;b">1</a></li>` +
+				`<li><a href="/&#34;2" aria-current="page">2</a></li>` +
+				`<li><span aria-hidden="true">…</span> <a href="/9">9</a></li>` +
+				`<li><a href="/en/cases?page=3&amp;q=a&amp;b" rel="next">Next</a></li>` + "\n</ul>\n</nav>"},
+		{"one page", renderPager(rq, pager{}), ""},
+		{"sort", renderSortOptions([]option{{Value: "relevance", Label: evil, Selected: true}, {Value: `"t`, Label: "Title"}}),
+			`<option value="relevance" selected>` + esc + `</option><option value="&#34;t">Title</option>`},
+		{"exports", renderExportLinks([]navLink{{Href: "/a.csv?q=x&y", Text: "CSV"}, {Href: "/b", Text: evil}}),
+			`<a href="/a.csv?q=x&amp;y">CSV</a> · <a href="/b">` + esc + `</a>`},
+		{"languages", renderLangSwitch([]langLink{{Code: "ar", Name: "العربية", Href: "/lang/ar?next=%2F"}, {Code: "en", Name: evil, Href: `/"`, Current: true}}),
+			"\n" + `<li><a href="/lang/ar?next=%2F" lang="ar" hreflang="ar">العربية</a></li>` +
+				"\n" + `<li><a href="/&#34;" lang="en" hreflang="en" aria-current="true">` + esc + `</a></li>`},
+	}
+	for _, tt := range tests {
+		if string(tt.got) != tt.want {
+			t.Errorf("%s:\n got %s\nwant %s", tt.name, tt.got, tt.want)
+		}
+	}
+}

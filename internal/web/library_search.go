@@ -27,18 +27,24 @@ type librarySearchPage struct {
 	Action     string // the form's target: this page
 	Q          string
 	Sorts      []option
-	All        string // the facet shown in full, if any
-	Total      int
-	TotalText  string
-	AnyWord    bool
-	Concepts   []string
-	Facets     []facetGroup
-	Active     []navLink // the filters in force, each linking to the page without it
-	Clear      string    // the page without filters
-	Pager      pager
-	Feed       string // the Atom feed of these results
-	Stats      string // the statistics of these results
-	Exports    []navLink
+	// SortOptions, PagerHTML and ExportLinks are Sorts, Pager and
+	// Exports written by renderSortOptions, renderPager and
+	// renderExportLinks.
+	SortOptions template.HTML
+	PagerHTML   template.HTML
+	ExportLinks template.HTML
+	All         string // the facet shown in full, if any
+	Total       int
+	TotalText   string
+	AnyWord     bool
+	Concepts    []string
+	Facets      []facetGroup
+	Active      []navLink // the filters in force, each linking to the page without it
+	Clear       string    // the page without filters
+	Pager       pager
+	Feed        string // the Atom feed of these results
+	Stats       string // the statistics of these results
+	Exports     []navLink
 	// Hidden carries what the page is filtered by but has no box for
 	// (today's country groups, the case's language, a value no facet
 	// lists) and the page size, so that applying the form keeps them.
@@ -199,6 +205,9 @@ func (h *Handler) librarySearchData(r *http.Request, rq *request) (*librarySearc
 		return nil, err
 	}
 	p.FacetsHTML = renderFacets(rq, p.Facets)
+	p.SortOptions = renderSortOptions(p.Sorts)
+	p.PagerHTML = renderPager(rq, p.Pager)
+	p.ExportLinks = renderExportLinks(p.Exports)
 	return p, nil
 }
 

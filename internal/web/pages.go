@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -66,10 +68,13 @@ type basePage struct {
 	Admin     bool
 	Reviewer  bool // has review work: the menu links to it
 	CSRF      string
-	Langs     []langLink
-	CSS, JS   string
-	Flash     string // a confirmation shown once, after a redirect
-	Notice    string // a warning shown above the content
+	// LangSwitch is the language switcher's items, written by
+	// renderLangSwitch: every page has it, and as template actions its
+	// thirty values were a sixth of a search page's rendering.
+	LangSwitch template.HTML
+	CSS, JS    string
+	Flash      string // a confirmation shown once, after a redirect
+	Notice     string // a warning shown above the content
 }
 
 // langLink is one entry of the language switcher.
@@ -96,10 +101,12 @@ func (h *Handler) base(r *http.Request, rq *request, title string) basePage {
 	if r.Method == http.MethodGet && r.URL.RawQuery != "" {
 		rest += "?" + r.URL.RawQuery
 	}
+	links := make([]langLink, 0, len(i18n.Langs))
 	for _, code := range i18n.Langs {
-		b.Langs = append(b.Langs, langLink{Code: code, Name: i18n.LangName(code), Current: code == rq.lang,
+		links = append(links, langLink{Code: code, Name: i18n.LangName(code), Current: code == rq.lang,
 			Href: "/lang/" + code + "?next=" + url.QueryEscape(rest)})
 	}
+	b.LangSwitch = renderLangSwitch(links)
 	if f := r.URL.Query().Get("done"); f != "" && r.Method == http.MethodGet {
 		b.Flash = h.flash(rq, f, r.URL.Query())
 	}
@@ -212,4 +219,27 @@ func (h *Handler) switchLang(w http.ResponseWriter, r *http.Request) {
 	}
 	h.setCookie(w, r, langCookie, to, 365*24*time.Hour)
 	http.Redirect(w, r, "/"+to+next, http.StatusSeeOther)
+}
+
+// renderLangSwitch writes the language switcher's items.
+func renderLangSwitch(links []langLink) template.HTML {
+	b := fragmentBufs.Get().(*bytes.Buffer)
+	defer fragmentBufs.Put(b)
+	b.Reset()
+	for _, l := range links {
+		b.WriteString("\n<li><a href=\"")
+		writeEsc(b, l.Href)
+		b.WriteString("\" lang=\"")
+		writeEsc(b, l.Code)
+		b.WriteString("\" hreflang=\"")
+		writeEsc(b, l.Code)
+		b.WriteString("\"")
+		if l.Current {
+			b.WriteString(" aria-current=\"true\"")
+		}
+		b.WriteString(">")
+		writeEsc(b, l.Name)
+		b.WriteString("</a></li>")
+	}
+	return template.HTML(b.String()) // every value escaped above
 }
