@@ -9,8 +9,10 @@ import (
 	"os"
 	"path"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
+	"text/template/parse"
 
 	"github.com/dxatlas/dxatlas/internal/i18n"
 )
@@ -117,11 +119,96 @@ func (s *templateSet) executeBlock(w io.Writer, name, block string, rq *request,
 	if err != nil {
 		return err
 	}
-	t = t.Funcs(funcs(&request{lang: rq.lang, L: rq.L}))
+	bound := &request{lang: rq.lang, L: rq.L}
+	t = t.Funcs(funcs(bound))
+	foldConstants(t, bound)
 	if !s.dev {
 		s.bound.Store(key, t)
 	}
 	return t.ExecuteTemplate(w, block, data)
+}
+
+// foldConstants replaces, in every template of t, each call of t or url
+// on a constant ({{t "nav.home"}}, {{url "/cases"}}) by its result for
+// rq's language, which never changes. A page makes dozens of such calls,
+// each through reflection; the constant is still escaped for where it
+// stands, since t has not been executed (and so escaped) yet.
+func foldConstants(t *template.Template, rq *request) {
+	var fold func(n parse.Node)
+	foldPipe := func(p *parse.PipeNode) {
+		if p == nil {
+			return
+		}
+		for i, c := range p.Cmds {
+			// Only a pipeline's first command: a later one is also given
+			// the value piped into it.
+			if s, ok := constantCall(c, rq); i == 0 && ok {
+				c.Args = []parse.Node{s}
+				continue
+			}
+			for _, a := range c.Args {
+				fold(a)
+			}
+		}
+	}
+	fold = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					fold(c)
+				}
+			}
+		case *parse.ActionNode:
+			foldPipe(n.Pipe)
+		case *parse.PipeNode:
+			foldPipe(n)
+		case *parse.IfNode:
+			foldPipe(n.Pipe)
+			fold(n.List)
+			fold(n.ElseList)
+		case *parse.RangeNode:
+			foldPipe(n.Pipe)
+			fold(n.List)
+			fold(n.ElseList)
+		case *parse.WithNode:
+			foldPipe(n.Pipe)
+			fold(n.List)
+			fold(n.ElseList)
+		case *parse.TemplateNode:
+			foldPipe(n.Pipe)
+		}
+	}
+	for _, x := range t.Templates() {
+		if x.Tree != nil {
+			fold(x.Tree.Root)
+		}
+	}
+}
+
+// constantCall returns the result of a command {{t "key"}} or
+// {{url "/path"}} as a string constant.
+func constantCall(c *parse.CommandNode, rq *request) (*parse.StringNode, bool) {
+	if len(c.Args) != 2 {
+		return nil, false
+	}
+	fn, ok := c.Args[0].(*parse.IdentifierNode)
+	arg, ok2 := c.Args[1].(*parse.StringNode)
+	if !ok || !ok2 {
+		return nil, false
+	}
+	var v string
+	switch fn.Ident {
+	case "t":
+		v = rq.T(arg.Text)
+	case "url":
+		v = "/" + rq.lang + arg.Text
+	default:
+		return nil, false
+	}
+	s := *arg
+	s.Text, s.Quoted = v, strconv.Quote(v)
+	return &s, true
 }
 
 // funcs returns the template functions bound to one request's language.

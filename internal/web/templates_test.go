@@ -2,12 +2,14 @@ package web
 
 import (
 	"bytes"
+	"html/template"
 	"maps"
 	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/dxatlas/dxatlas/internal/i18n"
 	"github.com/dxatlas/dxatlas/internal/mail"
 	"github.com/dxatlas/dxatlas/internal/store"
 	"github.com/dxatlas/dxatlas/internal/store/storetest"
@@ -106,4 +108,47 @@ func h0callView(e *env, rq *request) callView {
 	c := e.call
 	c.Eligibility = append(c.Eligibility, store.EligibilityItem{Code: "x", Text: store.LocalText{"fr": "seulement en français"}})
 	return e.h.callView(rq, c)
+}
+
+// TestFoldConstants: calls of t and url on constants render as before
+// once folded, escaped for where they stand, and t is no longer called
+// for them; calls with data, or on a piped value, are left alone.
+func TestFoldConstants(t *testing.T) {
+	const src = `<p title="{{t "nav.home"}}">{{t "nav.home"}} {{label (t "library.sort.label")}}</p>` +
+		`<a href="{{url "/cases?q=a b&c=<d>"}}">{{t "library.total" "Count" 3}}</a>` +
+		`{{if true}}{{t "library.feed.link"}}{{else}}{{url "/x"}}{{end}}{{range .}}{{. | t}}{{end}}{{"x" | t "nav.home"}}` +
+		`{{with "x"}}<b data-x='{{t "library.next"}}'>{{t "nav.missing.key"}}</b>{{end}}`
+	cat, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"ar", "fr", "zh"} {
+		rq := &request{lang: lang, L: cat.Localizer(lang)}
+		render := func(fold bool) (string, int) {
+			calls := 0
+			fm := funcs(rq)
+			inner := fm["t"].(func(string, ...any) string)
+			fm["t"] = func(key string, pairs ...any) string { calls++; return inner(key, pairs...) }
+			tp := template.Must(template.New("x").Funcs(fm).Parse(src))
+			if fold {
+				foldConstants(tp, rq)
+			}
+			var b strings.Builder
+			if err := tp.Execute(&b, []string{"library.prev"}); err != nil {
+				t.Fatal(err)
+			}
+			return b.String(), calls
+		}
+		want, wantCalls := render(false)
+		got, calls := render(true)
+		if got != want {
+			t.Errorf("%s: folded\n%s\nwant\n%s", lang, got, want)
+		}
+		if wantCalls != 9 || calls != 3 {
+			t.Errorf("%s: t called %d times, %d folded; want 9 and 3", lang, wantCalls, calls)
+		}
+		if !strings.Contains(got, "%20b&amp;c=%3cd%3e") {
+			t.Errorf("%s: the constant URL is not escaped as a URL: %s", lang, got)
+		}
+	}
 }
