@@ -223,7 +223,10 @@ func funcs(rq *request) template.FuncMap {
 		if rq == nil {
 			return key
 		}
-		if len(pairs) == 1 {
+		switch len(pairs) {
+		case 0:
+			return rq.T(key) // memoized
+		case 1:
 			return rq.T(key, pairs[0])
 		}
 		return rq.T(key, dict(pairs...))
