@@ -3,8 +3,11 @@ package i18n
 import (
 	"maps"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -26,7 +29,12 @@ type L struct {
 	// same labels thousands of times a second, and rendering a message
 	// through go-i18n costs microseconds each time.
 	plain sync.Map // key → string
-	group string   // digit group separator, for FormatInt's fast path
+	// counted keeps the plural texts asked for with string data (the
+	// counts of a search page), up to maxCounted of them: data can hold
+	// anything, so the memo is bounded rather than keyed by catalogue.
+	counted  sync.Map // countedKey(key, n, data) → text
+	nCounted atomic.Int64
+	group    string // digit group separator, for FormatInt's fast path
 }
 
 func newL(c *Catalog, lang string) *L {
@@ -78,12 +86,44 @@ func (l *L) T(key string, args ...any) string {
 // be nil); n is also available to the text as {{.Count}} unless data sets
 // Count itself.
 func (l *L) Tn(key string, n int, data map[string]any) string {
+	mk, memo := countedKey(key, n, data)
+	if memo {
+		if s, ok := l.counted.Load(mk); ok {
+			return s.(string)
+		}
+	}
 	d := make(map[string]any, len(data)+1)
 	maps.Copy(d, data)
 	if _, ok := d["Count"]; !ok {
 		d["Count"] = n
 	}
-	return l.localize(key, d, int64(n), true)
+	s := l.localize(key, d, int64(n), true)
+	if memo && l.nCounted.Add(1) <= maxCounted {
+		l.counted.Store(mk, s)
+	}
+	return s
+}
+
+// maxCounted bounds the memo of Tn, per language.
+const maxCounted = 4096
+
+// countedKey identifies a call of Tn whose data values are all strings;
+// ok is false for other data, whose texts are not kept.
+func countedKey(key string, n int, data map[string]any) (k string, ok bool) {
+	var b strings.Builder
+	b.WriteString(key)
+	b.WriteByte(0)
+	b.WriteString(strconv.Itoa(n))
+	for _, name := range slices.Sorted(maps.Keys(data)) {
+		v, ok := data[name].(string)
+		if !ok {
+			return "", false
+		}
+		// Quoted, so that no value can read as another name and value.
+		b.WriteString(strconv.Quote(name))
+		b.WriteString(strconv.Quote(v))
+	}
+	return b.String(), true
 }
 
 // Has reports whether key has a text for this localizer, in its language

@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -117,8 +118,10 @@ func TestTn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tt.lang, tt.n), func(t *testing.T) {
-			if got := c.Localizer(tt.lang).Tn("t.items", tt.n, tt.data); got != tt.want {
-				t.Errorf("Tn = %q, want %q", got, tt.want)
+			for range 2 { // the second from the memo, when data is strings
+				if got := c.Localizer(tt.lang).Tn("t.items", tt.n, tt.data); got != tt.want {
+					t.Errorf("Tn = %q, want %q", got, tt.want)
+				}
 			}
 		})
 	}
@@ -127,6 +130,39 @@ func TestTn(t *testing.T) {
 	c.Localizer("en").Tn("t.items", 3, data)
 	if _, ok := data["Count"]; ok {
 		t.Error("Tn added Count to the caller's map")
+	}
+}
+
+// TestTnMemo: the texts Tn keeps are told apart by every value of their
+// data, and no more are kept than maxCounted.
+func TestTnMemo(t *testing.T) {
+	L := testCatalog(t).Localizer("en")
+	for _, tt := range []struct {
+		n    int
+		data map[string]any
+		want string
+	}{
+		{3, map[string]any{"Count": "three"}, "three items"},
+		{3, map[string]any{"Count": "THREE"}, "THREE items"},
+		{3, map[string]any{"Count": "three", "Name": "x"}, "three items"},
+		{3, map[string]any{"Count": "three\"\"Name\"\"x"}, "three\"\"Name\"\"x items"},
+		{3, nil, "3 items"},
+		{1, map[string]any{"Count": "three"}, "three item"},
+	} {
+		if got := L.Tn("t.items", tt.n, tt.data); got != tt.want {
+			t.Errorf("Tn(%d, %v) = %q, want %q", tt.n, tt.data, got, tt.want)
+		}
+	}
+	for i := range maxCounted + 10 {
+		n := strconv.Itoa(i)
+		if got := L.Tn("t.items", 5, map[string]any{"Count": n}); got != n+" items" {
+			t.Fatalf("Tn(5, %s) = %q", n, got)
+		}
+	}
+	kept := 0
+	L.counted.Range(func(any, any) bool { kept++; return true })
+	if kept != maxCounted {
+		t.Errorf("%d texts kept, want %d", kept, maxCounted)
 	}
 }
 
