@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"html/template"
 	"math"
 	"math/rand/v2"
@@ -199,6 +200,24 @@ func TestRenderLinks(t *testing.T) {
 	for _, tt := range tests {
 		if string(tt.got) != tt.want {
 			t.Errorf("%s:\n got %s\nwant %s", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+// TestWriteEsc: writeEsc writes what template.HTMLEscapeString returns.
+func TestWriteEsc(t *testing.T) {
+	pieces := []string{"a", "é", "移", "<", ">", "&", "'", `"`, "\x00", "\xff", "&amp;", " ", "ب"}
+	rng := rand.New(rand.NewPCG(3, 5))
+	var b bytes.Buffer
+	for range 3000 {
+		var s strings.Builder
+		for range rng.IntN(12) {
+			s.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		b.Reset()
+		writeEsc(&b, s.String())
+		if want := template.HTMLEscapeString(s.String()); b.String() != want {
+			t.Fatalf("writeEsc(%q) = %q, want %q", s.String(), b.String(), want)
 		}
 	}
 }
