@@ -7,9 +7,10 @@ import (
 	"sync"
 )
 
-// The two parts of the library's search page that repeat most — the
-// result items and the facet options, about 130 elements on every page —
-// are written here rather than in library_search.html. Through
+// The parts of the library's search page that repeat — the result items
+// and the facet options, about 130 elements on every page, then the sort
+// menu, the pager, the export links and (in pages.go) the language
+// switcher — are written here rather than in the templates. Through
 // html/template they cost most of an uncached page's time (reflection and
 // contextual escaping on every one of a few hundred actions); here they
 // cost a few microseconds. Every text and attribute goes through writeEsc, and
