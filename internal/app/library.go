@@ -113,8 +113,7 @@ type libraryState struct {
 	callsAt   time.Time
 	calls     map[string]store.Call // by slug
 	callsHash string
-	docsSeq   int64
-	docs      map[string]search.Stored
+	docs      docCache
 	facetSeq  int64
 	facets    map[string]countedFacets // by facetKey
 	// labels keeps the label of each facet value the index has counted,
@@ -180,9 +179,93 @@ func (st *libraryState) keepFacets(seq int64, key string, f countedFacets) {
 	st.facets[key] = f
 }
 
-// maxCachedDocs bounds the cache of list texts; beyond it the cache is
-// emptied and refilled by the pages read next.
-const maxCachedDocs = 1000
+// CacheBytes sizes each of the library's caches of results (the list
+// texts read here; the web's rendered results and pages): 16 MB, what a
+// library of 100,000 cases needs to serve most pages without reading
+// texts, or a thirty-second of the process's memory limit (GOMEMLIMIT)
+// when that is smaller, so that a small limit does not leave the
+// collector running all the time.
+func CacheBytes(memoryLimit int64) int {
+	return int(min(16<<20, max(2<<20, memoryLimit/32)))
+}
+
+// docCache keeps the list texts of cases as search.Load read them, for
+// one index sequence (a publication or a withdrawal empties it). A case
+// is on many pages, and one read serves its readers in every language.
+// It is bounded in bytes; when full, arbitrary entries make room.
+type docCache struct {
+	seq      int64
+	docs     map[string]cachedDoc
+	bytes    int
+	maxBytes int
+}
+
+type cachedDoc struct {
+	doc  search.Stored
+	size int
+}
+
+// docSize estimates what a loaded document holds: its strings (the texts
+// and values share the two strings read from the database) and the maps
+// and headers around them.
+func docSize(d search.Stored) int {
+	n := 256 + len(d.ID) + len(d.Call) + len(d.Language)
+	for lang, t := range d.Texts {
+		n += 64 + len(lang) + len(t.Title) + len(t.Summary)
+	}
+	for f, vs := range d.Facets {
+		n += 64 + len(f)
+		for _, v := range vs {
+			n += 16 + len(v)
+		}
+	}
+	return n
+}
+
+// get returns the cached documents of ids at index sequence seq, and the
+// ids it lacks.
+func (c *docCache) get(seq int64, ids []string, found map[string]search.Stored) (missing []string) {
+	switch {
+	case seq > c.seq:
+		c.seq, c.docs, c.bytes = seq, nil, 0
+	case seq < c.seq:
+		return ids // a page that searched before a change: it cannot empty the newer cache
+	}
+	for _, id := range ids {
+		if d, ok := c.docs[id]; ok {
+			found[id] = d.doc
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	return missing
+}
+
+// put keeps d if the cache is still at index sequence seq.
+func (c *docCache) put(seq int64, d search.Stored) {
+	if c.seq != seq {
+		return // a newer sequence was seen meanwhile: d may be stale
+	}
+	if c.maxBytes == 0 {
+		c.maxBytes = CacheBytes(debug.SetMemoryLimit(-1))
+	}
+	size := docSize(d)
+	if c.docs == nil {
+		c.docs = make(map[string]cachedDoc)
+	}
+	for k, old := range c.docs {
+		if c.bytes+size <= c.maxBytes {
+			break
+		}
+		delete(c.docs, k)
+		c.bytes -= old.size
+	}
+	if old, ok := c.docs[d.ID]; ok {
+		c.bytes -= old.size
+	}
+	c.docs[d.ID] = cachedDoc{d, size}
+	c.bytes += size
+}
 
 // LibraryIndex returns this node's search index of the library, refreshed
 // first if its last sync is older than a second.
@@ -508,18 +591,8 @@ func (a *App) LibraryItems(ctx context.Context, ids []string, lang string) ([]Li
 func (a *App) libraryItems(ctx context.Context, seq int64, ids []string, lang string) ([]LibraryItem, error) {
 	st := &a.library
 	found := make(map[string]search.Stored, len(ids))
-	var missing []string
 	st.mu.Lock()
-	if st.docsSeq != seq {
-		st.docs, st.docsSeq = nil, seq
-	}
-	for _, id := range ids {
-		if d, ok := st.docs[id]; ok {
-			found[id] = d
-		} else {
-			missing = append(missing, id)
-		}
-	}
+	missing := st.docs.get(seq, ids, found)
 	st.mu.Unlock()
 	if len(missing) > 0 {
 		loaded, err := search.Load(ctx, a.DB, missing)
@@ -527,13 +600,8 @@ func (a *App) libraryItems(ctx context.Context, seq int64, ids []string, lang st
 			return nil, err
 		}
 		st.mu.Lock()
-		if st.docsSeq == seq {
-			if st.docs == nil || len(st.docs)+len(loaded) > maxCachedDocs {
-				st.docs = make(map[string]search.Stored, len(loaded))
-			}
-			for id, d := range loaded {
-				st.docs[id] = d
-			}
+		for _, d := range loaded {
+			st.docs.put(seq, d)
 		}
 		st.mu.Unlock()
 		for id, d := range loaded {

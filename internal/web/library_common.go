@@ -61,7 +61,7 @@ func newLibraryWeb(h *Handler) *libraryWeb {
 			}
 		}
 	}
-	size := cacheBytes(debug.SetMemoryLimit(-1))
+	size := app.CacheBytes(debug.SetMemoryLimit(-1))
 	return &libraryWeb{build: hex.EncodeToString(sum.Sum(nil)[:8]), cache: pageCache{max: 1000, maxBytes: size},
 		items: itemCache{maxBytes: size}}
 }
@@ -137,15 +137,6 @@ type itemCache struct {
 }
 
 type itemKey struct{ lang, id string }
-
-// cacheBytes sizes the page cache and the item cache: 16 MB each, what
-// a library of 100,000 cases needs to serve most pages without reading
-// texts, or each a thirty-second of the process's memory limit
-// (GOMEMLIMIT) when that is smaller, so that a small limit does not leave
-// the collector running all the time.
-func cacheBytes(memoryLimit int64) int {
-	return int(min(16<<20, max(2<<20, memoryLimit/32)))
-}
 
 // get returns the rendered items of ids, "" for those it lacks.
 func (c *itemCache) get(seq int64, lang string, ids []string) []string {

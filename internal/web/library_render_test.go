@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"html/template"
-	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -149,22 +148,6 @@ func TestItemCache(t *testing.T) {
 	}
 	if sum != c.bytes || len(c.items) != 10 {
 		t.Errorf("%d items, %d bytes, counted %d", len(c.items), sum, c.bytes)
-	}
-}
-
-func TestCacheBytes(t *testing.T) {
-	for _, tt := range []struct {
-		limit int64
-		want  int
-	}{
-		{math.MaxInt64, 16 << 20}, // no limit
-		{1 << 30, 16 << 20},
-		{200 << 20, 200 << 20 / 32},
-		{16 << 20, 2 << 20},
-	} {
-		if got := cacheBytes(tt.limit); got != tt.want {
-			t.Errorf("cacheBytes(%d) = %d, want %d", tt.limit, got, tt.want)
-		}
 	}
 }
 
