@@ -482,7 +482,7 @@ func TestListTextsMigration(t *testing.T) {
 			old := func(id, texts string) {
 				t.Helper()
 				_, err := db.Exec(ctx, `INSERT INTO search_docs (id, seq, deleted, analysis, call_slug, language, published_at, texts, facets)
-					VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM search_docs), ?, ?, 'sme-dx-2025', 'fr', ?, ?, 'sector:A')`,
+					VALUES (?, (SELECT coalesce(max(seq), 999) + 1 FROM search_docs), ?, ?, 'sme-dx-2025', 'fr', ?, ?, 'sector:A')`,
 					id, boolArg(db, false), AnalysisVersion, timeArg(db, published), texts)
 				if err != nil {
 					t.Fatal(err)
@@ -494,6 +494,18 @@ func TestListTextsMigration(t *testing.T) {
 				t.Fatal(err)
 			}
 			old("DX-2025-0003", `{"fr":{"title":"Écrit après","summary":"par l'ancienne version"}}`)
+			// Such a node republishes a case this release wrote: its
+			// upsert sets texts and leaves list_texts as it was.
+			doc := testDoc("DX-2025-0004", "Packed")
+			if err := Put(ctx, db, doc); err != nil {
+				t.Fatal(err)
+			}
+			_, err := db.Exec(ctx, `INSERT INTO search_docs (id, seq, analysis, texts) VALUES ('DX-2025-0004', 2000, ?, ?)
+				ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, texts = excluded.texts`,
+				AnalysisVersion, `{"en":{"title":"Edited","summary":"by the release before"}}`)
+			if err != nil {
+				t.Fatal(err)
+			}
 			want := map[string]map[string]Text{
 				"DX-2025-0001": {
 					"fr": {Title: "Paiement <mobile>", Summary: "Deux\nlignes, \"citées\""},
@@ -502,6 +514,7 @@ func TestListTextsMigration(t *testing.T) {
 				},
 				"DX-2025-0002": {},
 				"DX-2025-0003": {"fr": {Title: "Écrit après", Summary: "par l'ancienne version"}},
+				"DX-2025-0004": {"en": {Title: "Edited", Summary: "by the release before"}},
 			}
 			got, err := Load(ctx, db, slices.Collect(maps.Keys(want)))
 			if err != nil {

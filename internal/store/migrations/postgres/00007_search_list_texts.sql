@@ -5,8 +5,11 @@
 -- tenth of the CPU of an uncached search page at 100,000 cases.
 --
 -- texts stays, and is still written, so that a node running the release
--- before keeps reading it; a later release stops writing it. Tombstones
--- keep ''.
+-- before keeps reading it; a later release stops writing it (and drops
+-- the trigger below). Tombstones keep ''. Such a node writes texts only:
+-- a row it inserts keeps list_texts empty, and a row it updates has its
+-- list_texts emptied by the trigger, so that this release reads texts
+-- for both rather than stale packed texts.
 
 -- +goose Up
 ALTER TABLE search_docs ADD COLUMN list_texts text NOT NULL DEFAULT '';
@@ -28,3 +31,15 @@ UPDATE search_docs SET list_texts = coalesce((
         chr(31))
     FROM jsonb_each(search_docs.texts) AS t), '')
 WHERE NOT deleted;
+-- +goose StatementBegin
+CREATE FUNCTION search_docs_texts_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.texts IS DISTINCT FROM OLD.texts AND NEW.list_texts = OLD.list_texts THEN
+        NEW.list_texts := '';
+    END IF;
+    RETURN NEW;
+END
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER search_docs_texts_only BEFORE UPDATE OF texts ON search_docs
+    FOR EACH ROW EXECUTE FUNCTION search_docs_texts_only();

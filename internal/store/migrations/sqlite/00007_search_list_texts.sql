@@ -5,8 +5,11 @@
 -- tenth of the CPU of an uncached search page at 100,000 cases.
 --
 -- texts stays, and is still written, so that a node running the release
--- before keeps reading it; a later release stops writing it. Tombstones
--- keep ''.
+-- before keeps reading it; a later release stops writing it (and drops
+-- the trigger below). Tombstones keep ''. Such a node writes texts only:
+-- a row it inserts keeps list_texts empty, and a row it updates has its
+-- list_texts emptied by the trigger, so that this release reads texts
+-- for both rather than stale packed texts.
 
 -- +goose Up
 ALTER TABLE search_docs ADD COLUMN list_texts TEXT NOT NULL DEFAULT '';
@@ -18,3 +21,10 @@ UPDATE search_docs SET list_texts = coalesce((
         char(31))
     FROM json_each(search_docs.texts) AS t), '')
 WHERE NOT deleted;
+-- +goose StatementBegin
+CREATE TRIGGER search_docs_texts_only AFTER UPDATE OF texts ON search_docs
+FOR EACH ROW WHEN NEW.texts <> OLD.texts AND NEW.list_texts = OLD.list_texts
+BEGIN
+    UPDATE search_docs SET list_texts = '' WHERE id = NEW.id;
+END;
+-- +goose StatementEnd
