@@ -119,9 +119,9 @@ func (s *templateSet) executeBlock(w io.Writer, name, block string, rq *request,
 	if err != nil {
 		return err
 	}
-	bound := &request{lang: rq.lang, L: rq.L}
-	t = t.Funcs(funcs(bound))
-	foldConstants(t, bound)
+	fm := funcs(&request{lang: rq.lang, L: rq.L})
+	t = t.Funcs(fm)
+	foldConstants(t, fm)
 	if !s.dev {
 		s.bound.Store(key, t)
 	}
@@ -129,11 +129,11 @@ func (s *templateSet) executeBlock(w io.Writer, name, block string, rq *request,
 }
 
 // foldConstants replaces, in every template of t, each call of t or url
-// on a constant ({{t "nav.home"}}, {{url "/cases"}}) by its result for
-// rq's language, which never changes. A page makes dozens of such calls,
+// on a constant ({{t "nav.home"}}, {{url "/cases"}}) by its result from
+// fm, the functions bound to one language, whose results never change. A page makes dozens of such calls,
 // each through reflection; the constant is still escaped for where it
 // stands, since t has not been executed (and so escaped) yet.
-func foldConstants(t *template.Template, rq *request) {
+func foldConstants(t *template.Template, fm template.FuncMap) {
 	var fold func(n parse.Node)
 	foldPipe := func(p *parse.PipeNode) {
 		if p == nil {
@@ -142,7 +142,7 @@ func foldConstants(t *template.Template, rq *request) {
 		for i, c := range p.Cmds {
 			// Only a pipeline's first command: a later one is also given
 			// the value piped into it.
-			if s, ok := constantCall(c, rq); i == 0 && ok {
+			if s, ok := constantCall(c, fm); i == 0 && ok {
 				c.Args = []parse.Node{s}
 				continue
 			}
@@ -188,7 +188,7 @@ func foldConstants(t *template.Template, rq *request) {
 
 // constantCall returns the result of a command {{t "key"}} or
 // {{url "/path"}} as a string constant.
-func constantCall(c *parse.CommandNode, rq *request) (*parse.StringNode, bool) {
+func constantCall(c *parse.CommandNode, fm template.FuncMap) (*parse.StringNode, bool) {
 	if len(c.Args) != 2 {
 		return nil, false
 	}
@@ -200,9 +200,9 @@ func constantCall(c *parse.CommandNode, rq *request) (*parse.StringNode, bool) {
 	var v string
 	switch fn.Ident {
 	case "t":
-		v = rq.T(arg.Text)
+		v = fm["t"].(func(string, ...any) string)(arg.Text)
 	case "url":
-		v = "/" + rq.lang + arg.Text
+		v = fm["url"].(func(string) string)(arg.Text)
 	default:
 		return nil, false
 	}

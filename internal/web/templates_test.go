@@ -131,7 +131,7 @@ func TestFoldConstants(t *testing.T) {
 			fm["t"] = func(key string, pairs ...any) string { calls++; return inner(key, pairs...) }
 			tp := template.Must(template.New("x").Funcs(fm).Parse(src))
 			if fold {
-				foldConstants(tp, rq)
+				foldConstants(tp, funcs(rq))
 			}
 			var b strings.Builder
 			if err := tp.Execute(&b, []string{"library.prev"}); err != nil {
