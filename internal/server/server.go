@@ -60,7 +60,14 @@ func Handler(a *app.App, o Options) (http.Handler, error) {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.Handle("/api/", api.New(a))
 	mux.Handle("/", w)
-	return recoverer(a.Log, m.instrument(logRequests(a.Log, mux))), nil
+	return m.wrap(a.Log, mux), nil
+}
+
+// wrap puts h behind the metrics, the request log and panic recovery. The
+// recovery is innermost, so a panic is counted and logged as the 500 it
+// answers.
+func (m *metrics) wrap(log *slog.Logger, h http.Handler) http.Handler {
+	return m.instrument(logRequests(log, recoverer(log, h)))
 }
 
 type metrics struct {
@@ -118,6 +125,21 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
+// clientClosed is the status recorded, as nginx does, for a request whose
+// client went away before anything was written.
+const clientClosed = 499
+
+// status is the code the response was given, for metrics and the log.
+func (s *statusWriter) status(r *http.Request) int {
+	switch {
+	case s.code != 0:
+		return s.code
+	case r.Context().Err() != nil:
+		return clientClosed
+	}
+	return http.StatusOK
+}
+
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 func (s *statusWriter) Flush() {
@@ -136,11 +158,7 @@ func (m *metrics) instrument(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 		ar := area(r.URL.Path)
-		code := sw.code
-		if code == 0 {
-			code = http.StatusOK
-		}
-		m.requests.WithLabelValues(r.Method, ar, strconv.Itoa(code)).Inc()
+		m.requests.WithLabelValues(r.Method, ar, strconv.Itoa(sw.status(r))).Inc()
 		m.duration.WithLabelValues(ar).Observe(time.Since(start).Seconds())
 	})
 }
@@ -153,11 +171,12 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 			sw = &statusWriter{ResponseWriter: w}
 		}
 		next.ServeHTTP(sw, r)
+		code := sw.status(r)
 		lvl := slog.LevelDebug
-		if sw.code >= 500 {
+		if code >= 500 {
 			lvl = slog.LevelError
 		}
-		log.Log(r.Context(), lvl, "request", "method", r.Method, "path", loggedPath(r.URL.Path), "status", sw.code,
+		log.Log(r.Context(), lvl, "request", "method", r.Method, "path", loggedPath(r.URL.Path), "status", code,
 			"bytes", sw.bytes, "duration", time.Since(start))
 	})
 }
