@@ -83,7 +83,7 @@ func (a *App) Fields(lang string, c *domain.Case) []mail.Field {
 	for i, k := range c.KPIs {
 		v := L.Labelled(k.Name) + string(k.Baseline) + " → " + string(k.Value) + " " + k.Unit
 		if k.Date != "" {
-			v += " (" + month(k.Date) + ")"
+			v = L.Aside(v, month(k.Date))
 		}
 		f = append(f, mail.Field{Label: label("kpis") + " " + strconv.Itoa(i+1), Value: v})
 	}

@@ -24,7 +24,7 @@ func TestFieldsPunctuation(t *testing.T) {
 		{"fr", "pt", "portugais", "8.3, 8.10, 9.3", "\u202f; ", "février 2023", "août 2024", "Bookkeeping\u00a0: 9 → 3 hours (août 2024)"},
 		{"es", "fr", "francés", "8.3, 8.10, 9.3", "; ", "febrero de 2023", "agosto de 2024", "Bookkeeping: 9 → 3 hours (agosto de 2024)"},
 		{"ru", "fr", "французский", "8.3, 8.10, 9.3", "; ", "февраль 2023\u00a0г.", "август 2024\u00a0г.", "Bookkeeping: 9 → 3 hours (август 2024\u00a0г.)"},
-		{"zh", "fr", "法文", "8.3、8.10、9.3", "；", "2023年2月", "2024年8月", "Bookkeeping：9 → 3 hours (2024年8月)"},
+		{"zh", "fr", "法文", "8.3、8.10、9.3", "；", "2023年2月", "2024年8月", "Bookkeeping：9 → 3 hours（2024年8月）"},
 		{"ar", "fr", "الفرنسية", "8.3، 8.10، 9.3", "؛ ", "فبراير 2023", "أغسطس 2024", "Bookkeeping: 9 → 3 hours (أغسطس 2024)"},
 	}
 	for _, tt := range tests {

@@ -167,7 +167,7 @@ func (a *App) remindReviewer(ctx context.Context, callID, reviewerID int64, lead
 		L := a.Cat.Localizer(lang)
 		msg := a.Mail.ReviewReminder(lang, u.Email, u.Name, mail.ReviewReminderData{
 			CallID: callID, ReviewerID: reviewerID, Call: localText(call.Title, lang),
-			Deadline: L.FormatDateTime(*set.Deadline, loc) + " (" + L.ZoneName(loc) + ")",
+			Deadline: L.Aside(L.FormatDateTime(*set.Deadline, loc), L.ZoneName(loc)),
 			Cases:    cases, Link: a.link(lang, "/review"),
 		})
 		if err := a.enqueue(ctx, tx, msg); err != nil {

@@ -157,7 +157,7 @@ func (a *App) Screen(ctx context.Context, actor Actor, caseID string, in Screeni
 			d.Link = a.link(lang, "/me/cases/"+v.ID+"/edit")
 			loc, _ := time.LoadLocation(v.Call.Timezone)
 			L := a.Cat.Localizer(lang)
-			d.ReturnBy = L.FormatDateTime(*in.ReturnBy, loc) + " (" + L.ZoneName(loc) + ")"
+			d.ReturnBy = L.Aside(L.FormatDateTime(*in.ReturnBy, loc), L.ZoneName(loc))
 		}
 		return a.enqueue(ctx, tx, a.Mail.Screening(lang, owner.Email, owner.Name, d))
 	})

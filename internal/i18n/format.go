@@ -277,6 +277,19 @@ func ListSemicolon(lang string) string {
 	return "; "
 }
 
+// Aside appends a parenthetical remark to a text, as lang writes it:
+// full-width parentheses with no space before them in Chinese, " (…)"
+// elsewhere.
+func Aside(lang, text, remark string) string {
+	if lang == "zh" {
+		return text + "（" + remark + "）"
+	}
+	return text + " (" + remark + ")"
+}
+
+// Aside is [Aside] in this localizer's language.
+func (l *L) Aside(text, remark string) string { return Aside(l.lang, text, remark) }
+
 // Labelled is [Labelled] in this localizer's language.
 func (l *L) Labelled(label string) string { return Labelled(l.lang, label) }
 

@@ -197,18 +197,19 @@ func TestFormatIntFastPath(t *testing.T) {
 
 // TestTypography: labels and lists are punctuated as each language writes
 // them, by the package functions and the localizer alike; lists whose
-// items hold commas take the language's semicolon.
+// items hold commas take the language's semicolon; Chinese sets remarks
+// in full-width parentheses.
 func TestTypography(t *testing.T) {
 	c := mustNew(t)
 	tests := []struct {
-		lang, label, list, semicolon string
+		lang, label, list, semicolon, aside string
 	}{
-		{"en", "Call: ", ", ", "; "},
-		{"fr", "Call\u00a0: ", ", ", "\u202f; "},
-		{"es", "Call: ", ", ", "; "},
-		{"ru", "Call: ", ", ", "; "},
-		{"zh", "Call：", "、", "；"},
-		{"ar", "Call: ", "، ", "؛ "},
+		{"en", "Call: ", ", ", "; ", "Call (2026)"},
+		{"fr", "Call\u00a0: ", ", ", "\u202f; ", "Call (2026)"},
+		{"es", "Call: ", ", ", "; ", "Call (2026)"},
+		{"ru", "Call: ", ", ", "; ", "Call (2026)"},
+		{"zh", "Call：", "、", "；", "Call（2026）"},
+		{"ar", "Call: ", "، ", "؛ ", "Call (2026)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
@@ -230,6 +231,12 @@ func TestTypography(t *testing.T) {
 			}
 			if got := L.ListSemicolon(); got != tt.semicolon {
 				t.Errorf("L.ListSemicolon = %q, want %q", got, tt.semicolon)
+			}
+			if got := Aside(tt.lang, "Call", "2026"); got != tt.aside {
+				t.Errorf("Aside = %q, want %q", got, tt.aside)
+			}
+			if got := L.Aside("Call", "2026"); got != tt.aside {
+				t.Errorf("L.Aside = %q, want %q", got, tt.aside)
 			}
 		})
 	}
