@@ -22,6 +22,10 @@ const resultsReach = 1000
 // line of text in a touch-sized box.
 const filtersLine = 64
 
+// chipLines is how many lines a chosen filter's chip may take on a phone,
+// whatever the length of the title it names.
+const chipLines = 2
+
 // layoutJS measures the library page: where its first result and its
 // filters start from the top of the page, how tall the filters are (not
 // their column, which a grid stretches), and whether the filters sit
@@ -38,6 +42,7 @@ const layoutJS = `(() => {
 		page: document.documentElement.scrollHeight,
 		beside: !!(facets && results) && box(results).top < box(facets).bottom && box(facets).top < box(results).bottom,
 		open: [...document.querySelectorAll(".facets details[open]")].map(d => d.id),
+		chipLines: Math.max(0, ...[...document.querySelectorAll(".chips a")].map(a => Math.round(box(a).height / parseFloat(getComputedStyle(a).lineHeight)))),
 	};
 })()`
 
@@ -49,6 +54,7 @@ type libraryLayout struct {
 	Page          int      `json:"page"`
 	Beside        bool     `json:"beside"`
 	Open          []string `json:"open"`
+	ChipLines     int      `json:"chipLines"`
 }
 
 // libraryPaths are the library pages measured: every case, and a search
@@ -59,7 +65,8 @@ var libraryPaths = []string{"/cases", "/cases?q=mobile&wsis=C7"}
 // and desktop widths. On a 360 px phone the filters fold into one closed
 // panel, a line high, with or without a filter chosen, and on the page of
 // every case the first result starts within resultsReach of the top of
-// the page (a search's chosen filters add their chips above the results);
+// the page (a search's chosen filters add their chips above the results,
+// each at most chipLines long);
 // on a desktop the filters are a sidebar beside the results, the first
 // facet and the chosen ones open, and a link lets a keyboard skip them.
 // The figures are logged.
@@ -78,8 +85,8 @@ func TestLibraryLayout(t *testing.T) {
 				expectStatus(t, tb, path, tb.Open(t, "/"+lang+path), http.StatusOK)
 				m := Eval[libraryLayout](t, tb, layoutJS)
 				mu.Lock()
-				lines = append(lines, fmt.Sprintf("%s %4s px %-22s first result at %5d px, filters at %4d px and %5d px tall, page %5d px, open %v",
-					lang, vp.name, path, m.FirstResult, m.Filters, m.FiltersHeight, m.Page, m.Open))
+				lines = append(lines, fmt.Sprintf("%s %4s px %-22s first result at %5d px, filters at %4d px and %5d px tall, page %5d px, open %v, chips of up to %d lines",
+					lang, vp.name, path, m.FirstResult, m.Filters, m.FiltersHeight, m.Page, m.Open, m.ChipLines))
 				mu.Unlock()
 				where := fmt.Sprintf("%s at %s px", tb.Path(t), vp.name)
 				switch {
@@ -89,6 +96,8 @@ func TestLibraryLayout(t *testing.T) {
 					t.Errorf("%s: the filters are %d px tall, want a closed panel of at most %d", where, m.FiltersHeight, filtersLine)
 				case phone && path == libraryPaths[0] && m.FirstResult > resultsReach:
 					t.Errorf("%s: the first result starts %d px down the page, want at most %d", where, m.FirstResult, resultsReach)
+				case phone && m.ChipLines > chipLines:
+					t.Errorf("%s: a chip takes %d lines, want at most %d", where, m.ChipLines, chipLines)
 				case !phone && !m.Beside:
 					t.Errorf("%s: the filters are not beside the results", where)
 				}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -39,8 +40,8 @@ type librarySearchPage struct {
 	AnyWord     bool
 	Concepts    []string
 	Facets      []facetGroup
-	Active      []navLink // the filters in force, each linking to the page without it
-	Clear       string    // the page without filters
+	Active      []chip // the filters in force, each linking to the page without it
+	Clear       string // the page without filters
 	Pager       pager
 	Feed        string // the Atom feed of these results
 	Stats       string // the statistics of these results
@@ -193,8 +194,7 @@ func (h *Handler) librarySearchData(r *http.Request, rq *request) (*librarySearc
 					rest.Set(k, base.Get(k))
 				}
 			}
-			p.Active = append(p.Active, navLink{Href: hrefWith(self, rest),
-				Text: labelled(rq.lang, rq.T(facetKeys[f])) + h.app.FacetLabel(r.Context(), rq.lang, f, v)})
+			p.Active = append(p.Active, h.chip(r.Context(), rq, f, v, hrefWith(self, rest)))
 		}
 	}
 	if pp := base.Get("per_page"); pp != "" {
@@ -312,6 +312,35 @@ func hasBox(groups []facetGroup, facet, value string) bool {
 		}
 	}
 	return false
+}
+
+// chip is a filter in force, linking to the page without it.
+type chip struct {
+	Href, Text string
+	Full       string // the whole text, when Text shows only its start
+}
+
+// chipValue is how many characters of its value a chip shows, so that a
+// chip takes at most two lines of a phone: a vocabulary's title can be
+// long (action line C7 ran to seven lines in Russian), and chips stand
+// between the search box and the results. Chinese characters are twice
+// as wide, so a Chinese chip shows half as many.
+const chipValue = 40
+
+// chip names a filter in force as the facets list it, with its code:
+// "Action line: C7 · ICT applications (…". A long value is shortened;
+// Full keeps the whole for screen readers and a tooltip.
+func (h *Handler) chip(ctx context.Context, rq *request, facet, value, href string) chip {
+	name := labelled(rq.lang, rq.T(facetKeys[facet]))
+	full := facetOptionLabel(facet, app.LibraryFacet{Value: value, Label: h.app.FacetLabel(ctx, rq.lang, facet, value)})
+	n := chipValue
+	if rq.lang == "zh" {
+		n /= 2
+	}
+	if short := shorten(full, n); short != full {
+		return chip{Href: href, Text: name + short, Full: name + full}
+	}
+	return chip{Href: href, Text: name + full}
 }
 
 // facetOptionLabel shows the codes readers cite (C7, SDG 8, ISIC C)

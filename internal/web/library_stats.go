@@ -18,7 +18,7 @@ import (
 type libraryStatsPage struct {
 	basePage
 	TotalText string
-	Active    []navLink
+	Active    []chip
 	Clear     string
 	Library   string // the library with the same filters
 	Charts    []statsChart
@@ -95,8 +95,7 @@ func (h *Handler) libraryStatsData(r *http.Request, rq *request) (*libraryStatsP
 		for _, v := range filters[f] {
 			rest := filterQuery(filters)
 			rest[f] = slices.DeleteFunc(slices.Clone(rest[f]), func(x string) bool { return x == v })
-			p.Active = append(p.Active, navLink{Href: hrefWith(p.Clear, rest),
-				Text: labelled(rq.lang, rq.T(facetKeys[f])) + h.app.FacetLabel(r.Context(), rq.lang, f, v)})
+			p.Active = append(p.Active, h.chip(r.Context(), rq, f, v, hrefWith(p.Clear, rest)))
 		}
 	}
 	// A bar counts the cases with its value under the page's other

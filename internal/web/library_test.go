@@ -19,6 +19,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dxatlas/dxatlas/internal/app"
 	"github.com/dxatlas/dxatlas/internal/demo"
@@ -38,7 +39,7 @@ func librarySamples(b basePage) map[string]any {
 			ItemsHTML: template.HTML(renderItem(libraryItemView{ID: "DX-2026-0001", Href: "/en/cases/DX-2026-0001", Title: evil, Summary: evil, Lang: "ar", OtherLang: "Arabic", Countries: "Kenya", Year: "2024", WSIS: "C7"})),
 			Facets:    []facetGroup{{Name: "wsis", Legend: "Action line", Options: []facetOption{{ID: facetID("wsis", "C7"), Value: "C7", Label: evil, Count: "3", Checked: true}}, More: "/en/cases?all=wsis", MoreText: "all"}},
 			Hidden:    []hiddenField{{Name: "language", Value: evil}},
-			Active:    []navLink{{Href: "/en/cases", Text: evil}}, Clear: "/en/cases",
+			Active:    []chip{{Href: "/en/cases", Text: evil}, {Href: "/en/cases?wsis=C7", Text: evil, Full: evil + evil}}, Clear: "/en/cases",
 			Pager: pager{Prev: "/p", Next: "/n", Text: "page 2 of 3", Pages: []pageLink{{N: 1, Href: "/1"}, {N: 2, Href: "/2", Current: true}, {N: 9, Href: "/9", Gap: true}}},
 			Feed:  "/en/cases/feed.atom", Stats: "/en/stats", Exports: []navLink{{Href: "/x.csv", Text: "CSV"}}},
 		"library_case": &libraryCasePage{basePage: b, ID: "DX-2026-0001", TitleLang: "fr", OrigLang: "ar", Source: "Machine translation",
@@ -55,7 +56,7 @@ func librarySamples(b basePage) map[string]any {
 			Licence:     navLink{Href: "https://creativecommons.org/licenses/by/4.0/", Text: "CC BY 4.0"},
 			Attachments: []attachmentRow{{Name: "a.pdf", Href: "/a", Type: "application/pdf", Size: "1 kB"}}, Cite: template.HTML(template.HTMLEscapeString(evil)), Library: "/en/cases"},
 		"library_gone": &libraryGonePage{basePage: b, ID: "DX-2026-0001", Library: "/en/cases"},
-		"library_stats": &libraryStatsPage{basePage: b, TotalText: "2 cases", Active: []navLink{{Href: "/x", Text: evil}}, Clear: "/en/stats", Library: "/en/cases",
+		"library_stats": &libraryStatsPage{basePage: b, TotalText: "2 cases", Active: []chip{{Href: "/x", Text: evil, Full: evil}}, Clear: "/en/stats", Library: "/en/cases",
 			Charts: []statsChart{{ID: "chart-wsis", Heading: "By action line", SVG: template.HTML("<svg></svg>"), Column: "Action line", Rows: []statsRow{{Label: evil, Count: "2", Href: "/c"}}},
 				{ID: "chart-call", Heading: "By call"}},
 			Map: statsMap{Src: "/en/stats/map.svg", Alt: "map", Rows: []statsRow{{Label: "Kenya", Count: "2", Href: "/k"}}}},
@@ -157,11 +158,51 @@ func TestLibrary(t *testing.T) {
 		le := newLibEnv(t, db)
 		t.Run("search", func(t *testing.T) { testLibrarySearch(t, le) })
 		t.Run("filters kept", func(t *testing.T) { testLibraryKeepsFilters(t, le) })
+		t.Run("chips", func(t *testing.T) { testLibraryChips(t, le) })
 		t.Run("case", func(t *testing.T) { testLibraryCase(t, le) })
 		t.Run("feed, sitemap, statistics", func(t *testing.T) { testLibraryFeedSitemapStats(t, le) })
 		t.Run("weight", func(t *testing.T) { testLibraryWeight(t, le) })
 		t.Run("caching and unpublishing", func(t *testing.T) { testLibraryCachingAndUnpublish(t, le) })
 	})
+}
+
+// fullChipRE reads a chip: its link, its tooltip, what screen readers
+// read, and what is shown (in its own span when it is shortened).
+var fullChipRE = regexp.MustCompile(`<li><a href="([^"]*)"(?: title="([^"]*)")?><span class="visually-hidden">([^<]*)</span>(?:<span aria-hidden="true">([^<]*)</span>|([^<]*)) <span aria-hidden="true">×</span></a></li>`)
+
+// testLibraryChips: a chosen filter's chip names it as the facets do,
+// code first; a long one shows the start of its title, and gives the
+// whole to screen readers and as a tooltip, on the search page and the
+// statistics alike.
+func testLibraryChips(t *testing.T, le *libEnv) {
+	for _, lang := range []string{"en", "fr", "es", "ru", "zh", "ar"} {
+		for _, path := range []string{"/cases", "/stats"} {
+			t.Run(lang+path, func(t *testing.T) {
+				remove := esc(le.tr(lang, "library.remove_filter")) + " "
+				wsis := labelled(lang, le.tr(lang, "library.facet.wsis"))
+				full := wsis + "C7 · " + le.tr(lang, "vocab.wsis.C7")
+				year := labelled(lang, le.tr(lang, "library.facet.year")) + "2024"
+				p := le.client(t).get("/"+lang+path+"?wsis=C7&year=2024").expect(t, http.StatusOK)
+				chips := fullChipRE.FindAllStringSubmatch(p.body, -1)
+				if len(chips) != 2 {
+					t.Fatalf("%s: %d chips, want 2", p.url, len(chips))
+				}
+				long, short := chips[0], chips[1]
+				shown := htmlUnescape(long[4])
+				if htmlUnescape(long[2]) != full || htmlUnescape(long[3]) != htmlUnescape(remove)+full {
+					t.Errorf("the action line's chip says %q to screen readers and %q as a tooltip, want the whole %q", long[3], long[2], full)
+				}
+				if !strings.HasSuffix(shown, "…") || !strings.HasPrefix(full, strings.TrimSuffix(shown, "…")) ||
+					utf8.RuneCountInString(strings.TrimPrefix(shown, wsis)) > chipValue+1 ||
+					lang == "zh" && utf8.RuneCountInString(strings.TrimPrefix(shown, wsis)) > chipValue/2+1 {
+					t.Errorf("the action line's chip shows %q, want the start of %q, at most %d characters after its name", shown, full, chipValue)
+				}
+				if short[2] != "" || short[4] != "" || htmlUnescape(short[5]) != year || short[3] != remove {
+					t.Errorf("the year's chip = %q, want %q shown whole", short[0], year)
+				}
+			})
+		}
+	}
 }
 
 func testLibrarySearch(t *testing.T, le *libEnv) {
@@ -242,7 +283,7 @@ func testLibrarySearch(t *testing.T, le *libEnv) {
 var (
 	libraryFormRE = regexp.MustCompile(`(?s)<form class="library"[^>]*>(.*?)</form>`)
 	formFieldRE   = regexp.MustCompile(`<input type="(hidden|checkbox)"(?: id="[^"]*")? name="([^"]*)" value="([^"]*)"( checked)?>`)
-	chipRE        = regexp.MustCompile(`<li><a href="([^"]*)"><span class="visually-hidden">`)
+	chipRE        = regexp.MustCompile(`<li><a href="([^"]*)"(?: title="[^"]*")?><span class="visually-hidden">`)
 )
 
 // formFilters is what the library's filter form sends as it stands, as a
