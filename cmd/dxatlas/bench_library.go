@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dxatlas/dxatlas/internal/cputime"
 	"github.com/dxatlas/dxatlas/internal/domain"
 	"github.com/dxatlas/dxatlas/internal/search"
 )
@@ -129,7 +130,7 @@ func benchLibrary(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		k := 0
 		var firstErr error
 		var wg sync.WaitGroup
-		t0, cpu0 := time.Now(), processCPU()
+		t0, cpu0 := time.Now(), cputime.Process()
 		for range max(1, *clients) {
 			wg.Go(func() {
 				runtime.LockOSThread()
@@ -142,20 +143,20 @@ func benchLibrary(ctx context.Context, args []string, stdout, stderr io.Writer) 
 					if i >= *n {
 						return
 					}
-					t, c := time.Now(), threadCPU()
+					t, c := time.Now(), cputime.Thread()
 					if err := one(qs[*warmup+i]); err != nil {
 						next.Lock()
 						firstErr = err
 						next.Unlock()
 						return
 					}
-					lat[i], cpus[i] = time.Since(t), threadCPU()-c
+					lat[i], cpus[i] = time.Since(t), cputime.Thread()-c
 				}
 			})
 		}
 		wg.Wait()
 		elapsed := time.Since(t0)
-		cpu := processCPU() - cpu0
+		cpu := cputime.Process() - cpu0
 		if firstErr != nil {
 			return firstErr
 		}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dxatlas/dxatlas/internal/cputime"
 	"github.com/dxatlas/dxatlas/internal/domain"
 	"github.com/dxatlas/dxatlas/internal/search/synth"
 	"github.com/dxatlas/dxatlas/internal/store"
@@ -84,12 +85,12 @@ func BenchmarkImport(b *testing.B) {
 				b.StopTimer()
 				db := openBenchDB(b, dialect)
 				b.StartTimer()
-				t0, cpu0 := time.Now(), cpuTime()
+				t0, cpu0 := time.Now(), cputime.Process()
 				if _, err := PutAll(context.Background(), db, syntheticDocs(n)); err != nil {
 					b.Fatal(err)
 				}
 				total += time.Since(t0)
-				cpu += cpuTime() - cpu0
+				cpu += cputime.Process() - cpu0
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/total.Seconds(), "docs/s")
 			b.ReportMetric(total.Seconds()/float64(b.N), "s/import")
@@ -116,7 +117,7 @@ func BenchmarkSearch(b *testing.B) {
 				ix = nil
 				runtime.GC()
 				before := heapInuse()
-				cpu0 := cpuTime()
+				cpu0 := cputime.Process()
 				for range b.N {
 					ix = New(Options{})
 					if err := ix.Sync(context.Background(), db); err != nil {
@@ -124,7 +125,7 @@ func BenchmarkSearch(b *testing.B) {
 					}
 				}
 				b.StopTimer()
-				reportCPU(b, cpuTime()-cpu0, "cpu-s", time.Second)
+				reportCPU(b, cputime.Process()-cpu0, "cpu-s", time.Second)
 				runtime.GC()
 				debug.FreeOSMemory()
 				b.ReportMetric(float64(heapInuse()-before)/(1<<20), "heap-MB")
@@ -138,26 +139,26 @@ func BenchmarkSearch(b *testing.B) {
 			queries := benchQueries(2000)
 			b.Run("query", func(b *testing.B) {
 				lat := make([]time.Duration, 0, b.N)
-				cpu0 := cpuTime()
+				cpu0 := cputime.Process()
 				for i := range b.N {
 					t0 := time.Now()
 					ix.Search(queries[i%len(queries)])
 					lat = append(lat, time.Since(t0))
 				}
 				b.StopTimer()
-				reportCPU(b, cpuTime()-cpu0, "cpu-ms/op", time.Millisecond)
+				reportCPU(b, cputime.Process()-cpu0, "cpu-ms/op", time.Millisecond)
 				reportPercentiles(b, lat)
 			})
 			b.Run("parallel", func(b *testing.B) {
 				var next atomic.Int64
-				t0, cpu0 := time.Now(), cpuTime()
+				t0, cpu0 := time.Now(), cputime.Process()
 				b.RunParallel(func(pb *testing.PB) {
 					for pb.Next() {
 						ix.Search(queries[int(next.Add(1))%len(queries)])
 					}
 				})
 				b.ReportMetric(float64(b.N)/time.Since(t0).Seconds(), "searches/s")
-				reportCPU(b, cpuTime()-cpu0, "cpu-ms/op", time.Millisecond)
+				reportCPU(b, cputime.Process()-cpu0, "cpu-ms/op", time.Millisecond)
 			})
 			b.Run("page", func(b *testing.B) {
 				// A server serves many pages at once: while some wait for
@@ -166,7 +167,7 @@ func BenchmarkSearch(b *testing.B) {
 				var next atomic.Int64
 				var lat []time.Duration
 				var mu sync.Mutex
-				t0, cpu0 := time.Now(), cpuTime()
+				t0, cpu0 := time.Now(), cputime.Process()
 				b.RunParallel(func(pb *testing.PB) {
 					var mine []time.Duration
 					for pb.Next() {
@@ -188,7 +189,7 @@ func BenchmarkSearch(b *testing.B) {
 					mu.Unlock()
 				})
 				b.ReportMetric(float64(b.N)/time.Since(t0).Seconds(), "pages/s")
-				reportCPU(b, cpuTime()-cpu0, "cpu-ms/op", time.Millisecond)
+				reportCPU(b, cputime.Process()-cpu0, "cpu-ms/op", time.Millisecond)
 				reportPercentiles(b, lat)
 				runtime.GC()
 				if rss := residentMB(); rss > 0 {

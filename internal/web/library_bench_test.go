@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dxatlas/dxatlas/internal/app"
+	"github.com/dxatlas/dxatlas/internal/cputime"
 	"github.com/dxatlas/dxatlas/internal/i18n"
 	"github.com/dxatlas/dxatlas/internal/search/synth"
 	"github.com/dxatlas/dxatlas/internal/store"
@@ -41,14 +42,14 @@ func BenchmarkLibrarySearchPage(b *testing.B) {
 	b.ResetTimer()
 	var bytesOut int64
 	i := 0
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		bytesOut += int64(benchGet(b, h, urls[i%len(urls)]+"&n="+strconv.Itoa(i)))
 		i++
 	}
 	// CPU time per page, the collector included: unlike ns/op, it does
 	// not depend on what else the machine runs.
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := cputime.Process() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(cpu)/float64(time.Millisecond)/float64(i), "cpu-ms/op")
 	}
 	b.ReportMetric(float64(bytesOut)/float64(i), "gz-bytes/op")

@@ -1,8 +1,0 @@
-//go:build !unix
-
-package search
-
-import "time"
-
-// cpuTime is unknown on this system.
-func cpuTime() time.Duration { return 0 }
