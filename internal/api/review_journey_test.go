@@ -277,9 +277,14 @@ func TestReviewJourney(t *testing.T) {
 			t.Errorf("unpublished %v", v["state"])
 		}
 		e.do(t, "POST", "/api/v1/cases/"+b+"/publish", sec).want(t, http.StatusConflict)
+		// The whole call: the withdrawn case stays out until published on
+		// its own.
 		pub := e.do(t, "POST", "/api/v1/calls/"+slug+"/publish", sec).want(t, http.StatusOK).obj(t)
-		if jsonText(pub["published"]) != `["`+a+`"]` {
+		if jsonText(pub["published"]) != `[]` || jsonText(pub["withdrawn"]) != `["`+a+`"]` {
 			t.Errorf("publish call %v", pub)
+		}
+		if v := e.do(t, "POST", "/api/v1/cases/"+a+"/publish", sec).want(t, http.StatusOK).obj(t); v["state"] != "published" {
+			t.Errorf("published again %v", v["state"])
 		}
 
 		// The audit log, filtered.

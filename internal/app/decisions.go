@@ -522,19 +522,60 @@ type PublishResult struct {
 	// NoConsent are accepted cases whose applicant did not consent to
 	// publication; they stay accepted.
 	NoConsent []string `json:"no_consent"`
+	// Withdrawn are accepted cases that were taken out of the library
+	// (on a takedown request, say); they stay out until published one by
+	// one.
+	Withdrawn []string `json:"withdrawn"`
+}
+
+// Withdrawal is a case's last removal from the library.
+type Withdrawal struct {
+	At     time.Time
+	Reason string
+}
+
+// Withdrawals maps the cases of a call that were ever taken out of the
+// library to their last removal (secretariat). Those still out are the
+// accepted ones among them.
+func (a *App) Withdrawals(ctx context.Context, actor Actor, slug string) (map[string]Withdrawal, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	call, err := a.DB.CallBySlug(ctx, slug)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return withdrawals(ctx, a.DB, call.ID)
+}
+
+// withdrawals maps the cases of a call that were ever unpublished to
+// their last unpublishing, from the audit log.
+func withdrawals(ctx context.Context, db *store.DB, callID int64) (map[string]Withdrawal, error) {
+	entries, err := db.SearchAudit(ctx, store.AuditFilter{CallID: callID, Entity: "case", Action: "unpublish"})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Withdrawal, len(entries))
+	for _, e := range entries { // newest first
+		if _, ok := out[e.EntityID]; !ok {
+			out[e.EntityID] = Withdrawal{At: e.At, Reason: e.Reason}
+		}
+	}
+	return out, nil
 }
 
 // PublishCall publishes a call's results once its decisions are released
 // (secretariat): every accepted case with consent is published and the
 // call moves to its published phase. Running it again publishes cases
-// accepted since.
+// accepted since, but not those taken out of the library since: a
+// takedown holds until someone publishes that case again on purpose.
 func (a *App) PublishCall(ctx context.Context, actor Actor, slug string) (PublishResult, error) {
 	if err := requireStaff(actor); err != nil {
 		return PublishResult{}, err
 	}
 	var out PublishResult
 	err := a.DB.Transact(ctx, func(tx *store.DB) error {
-		out = PublishResult{Published: []string{}, NoConsent: []string{}}
+		out = PublishResult{Published: []string{}, NoConsent: []string{}, Withdrawn: []string{}}
 		call, err := tx.CallBySlug(ctx, slug)
 		if err != nil {
 			return notFound(err)
@@ -552,7 +593,15 @@ func (a *App) PublishCall(ctx context.Context, actor Actor, slug string) (Publis
 		if err != nil {
 			return err
 		}
+		withdrawn, err := withdrawals(ctx, tx, call.ID)
+		if err != nil {
+			return err
+		}
 		for _, c := range accepted {
+			if _, ok := withdrawn[c.ID]; ok {
+				out.Withdrawn = append(out.Withdrawn, c.ID)
+				continue
+			}
 			v, err := a.view(c, call)
 			if err != nil {
 				return err

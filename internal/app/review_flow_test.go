@@ -530,6 +530,20 @@ func TestReviewWorkflow(t *testing.T) {
 		if v, err := a.Unpublish(ctx, &r.sec, caseD, "the applicant asked"); err != nil || v.State != domain.StateAccepted || v.PublishedAt != nil || hooked[caseD+" accepted"] != 1 {
 			t.Errorf("unpublish: %s %v %v", v.State, err, hooked)
 		}
+		// A takedown holds: publishing the call again leaves the case out
+		// and says so; only publishing it on its own brings it back.
+		if pub, err := a.PublishCall(ctx, &r.sec, r.call.Slug); err != nil || len(pub.Published) != 0 || !slices.Equal(pub.Withdrawn, []string{caseD}) {
+			t.Errorf("publish the call after a takedown: %+v %v", pub, err)
+		}
+		if c, _ := db.CaseByID(ctx, caseD); c.State != domain.StateAccepted || hooked[caseD+" published"] != 1 {
+			t.Errorf("after publishing the call again, the withdrawn case is %s (hook %v)", c.State, hooked)
+		}
+		if wd, err := a.Withdrawals(ctx, &r.sec, r.call.Slug); err != nil || len(wd) != 1 || wd[caseD].Reason != "the applicant asked" || wd[caseD].At.IsZero() {
+			t.Errorf("withdrawals: %+v %v", wd, err)
+		}
+		if _, err := a.Withdrawals(ctx, &r.alice, r.call.Slug); kind(err) != app.KindForbidden {
+			t.Errorf("an applicant reads the withdrawals: %v", err)
+		}
 		if v, err := a.Publish(ctx, &r.sec, caseD); err != nil || v.State != domain.StatePublished {
 			t.Errorf("publish one case: %v", err)
 		}

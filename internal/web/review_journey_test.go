@@ -258,12 +258,24 @@ func TestReviewJourneyPages(t *testing.T) {
 			contains(t, esc(e.tr(lang, "review.status.decision")), esc(e.tr(lang, "review.decision.accepted")), "Strong evidence of sales growth.",
 				"The KPIs need baselines.", esc(e.tr(lang, "review.reviewer_label", map[string]any{"N": "1"}))).lacks(t, leaks...)
 
-		// Publication: all at once, then one taken back and put back.
+		// Publication: all at once, then one taken back and put back on
+		// purpose.
 		s.get(L+"/sec/calls/sme-dx/publication").expect(t, http.StatusOK).contains(t, alices)
 		s.post(L+"/sec/calls/sme-dx/publication", url.Values{}).expect(t, http.StatusOK).
 			contains(t, esc(e.tr(lang, "review.publication.result", map[string]any{"Count": 1})))
 		s.post(L+"/sec/calls/sme-dx/publication/"+alices+"/unpublish", url.Values{"reason": {"The applicant asked for a correction."}}).
 			expect(t, http.StatusOK).contains(t, esc(e.tr(lang, "review.flash.unpublished", map[string]any{"Case": isolate(alices)})))
+		// The withdrawn case is listed apart, with its reason; publishing
+		// every accepted case leaves it out, and says so.
+		withdrawn := esc(e.tr(lang, "review.publication.withdrawn", map[string]any{"Count": 1}))
+		s.get(L+"/sec/calls/sme-dx/publication").expect(t, http.StatusOK).
+			contains(t, withdrawn, "The applicant asked for a correction.", esc(e.tr(lang, "review.publication.republish")),
+				esc(e.tr(lang, "review.publication.accepted", map[string]any{"Count": 0})))
+		s.post(L+"/sec/calls/sme-dx/publication", url.Values{}).expect(t, http.StatusOK).
+			contains(t, esc(e.tr(lang, "review.publication.result", map[string]any{"Count": 0})), esc(e.tr(lang, "review.publication.withdrawn_kept")), withdrawn)
+		if c, _ := e.db.CaseByID(ctx, alices); c.State != domain.StateAccepted {
+			t.Errorf("publishing the call put the withdrawn case back: %s", c.State)
+		}
 		s.post(L+"/sec/calls/sme-dx/publication/"+alices+"/publish", url.Values{}).expect(t, http.StatusOK).
 			contains(t, esc(e.tr(lang, "review.flash.published", map[string]any{"Case": isolate(alices)})))
 		if c, _ := e.db.CaseByID(ctx, alices); c.State != domain.StatePublished {

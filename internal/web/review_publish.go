@@ -75,20 +75,24 @@ func (h *Handler) decisionsRelease(w http.ResponseWriter, r *http.Request, rq *r
 }
 
 // publicationPage lists a call's accepted cases, to publish one by one or
-// all at once, and its published ones, to unpublish with a reason.
+// all at once, its published ones, to unpublish with a reason, and those
+// taken out of the library, which only a deliberate, one-by-one
+// publication brings back.
 type publicationPage struct {
 	secReviewBase
 	Accepted  []pubRow
+	Withdrawn []pubRow
 	Published []pubRow
 	AllAction string
 	Result    *app.PublishResult
 	Summary   []summaryItem
 }
 
-// pubRow is one accepted or published case.
+// pubRow is one accepted, withdrawn or published case.
 type pubRow struct {
 	ID, Title, Href, Action, Published string
-	Reason                             *formField
+	Reason                             *formField // to unpublish it
+	Withdrawn, Why                     string     // when and why it was taken out
 }
 
 func (h *Handler) publicationShow(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -104,6 +108,10 @@ func (h *Handler) renderPublication(w http.ResponseWriter, r *http.Request, rq *
 		return err
 	}
 	cases, err := h.allCases(r.Context(), rq.user, call.Slug, domain.StateAccepted, domain.StatePublished)
+	if err != nil {
+		return err
+	}
+	withdrawn, err := h.app.Withdrawals(r.Context(), rq.user, call.Slug)
 	if err != nil {
 		return err
 	}
@@ -125,6 +133,10 @@ func (h *Handler) renderPublication(w http.ResponseWriter, r *http.Request, rq *
 				row.Reason.Value = reason
 			}
 			p.Published = append(p.Published, row)
+		} else if wd, ok := withdrawn[c.ID]; ok {
+			row.Action += "/publish"
+			row.Withdrawn, row.Why = rq.L.FormatDate(wd.At, time.UTC), wd.Reason
+			p.Withdrawn = append(p.Withdrawn, row)
 		} else {
 			row.Action += "/publish"
 			p.Accepted = append(p.Accepted, row)
