@@ -159,9 +159,15 @@ func (r *run) countFacets(q Query) map[string][]FacetValue {
 	if len(shared) > 0 {
 		r.countOver(r.all, shared, counts)
 	}
+	return listFacets(counts, q.Filters)
+}
+
+// listFacets lists counted values, most frequent first, with each
+// selected value even when none of the counted cases has it.
+func listFacets(counts map[string]map[string]int, selectedBy map[string][]string) map[string][]FacetValue {
 	out := make(map[string][]FacetValue, len(counts))
 	for f, byValue := range counts {
-		selected := q.Filters[f]
+		selected := selectedBy[f]
 		values := make([]FacetValue, 0, len(byValue)+len(selected))
 		for v, c := range byValue {
 			if c > 0 {

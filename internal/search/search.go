@@ -164,15 +164,22 @@ func (ix *Index) AllIDs(q Query) []string {
 	return out
 }
 
-// Stats counts the cases by the StatsFacets, with the same filter rules
-// as Search, for the statistics page.
+// Stats counts the cases that filters select by each of the StatsFacets,
+// for the statistics page: every chart counts the same cases, its own
+// facet's filter included. (A search's facets leave a facet's own filter
+// out, to offer its other values.)
 func (ix *Index) Stats(filters map[string][]string) map[string][]FacetValue {
 	q := normalizeQuery(Query{Filters: filters, Facets: StatsFacets})
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	run := ix.run(q)
 	defer ix.release(run.sc)
-	return run.countFacets(q)
+	counts := make(map[string]map[string]int, len(q.Facets))
+	for _, f := range q.Facets {
+		counts[f] = map[string]int{}
+	}
+	run.countOver(run.all, q.Facets, counts)
+	return listFacets(counts, nil)
 }
 
 func normalizeQuery(q Query) Query {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/dxatlas/dxatlas/internal/app"
 	"github.com/dxatlas/dxatlas/internal/charts"
@@ -98,9 +99,15 @@ func (h *Handler) libraryStatsData(r *http.Request, rq *request) (*libraryStatsP
 			p.Active = append(p.Active, h.chip(r.Context(), rq, f, v, hrefWith(p.Clear, rest)))
 		}
 	}
-	// A bar counts the cases with its value under the page's other
-	// filters, so its row in the table links to exactly those.
+	// A bar counts the page's cases that have its value, so its row in
+	// the table links to exactly those: the page's filters, its facet's
+	// narrowed to that value. A value outside its facet's filter (C7 on
+	// a page of C2 cases, for cases with both) gets no link, since the
+	// library joins the values of one facet with "or".
 	link := func(facet, value string) string {
+		if sel := filters[facet]; len(sel) > 0 && !slices.ContainsFunc(sel, func(v string) bool { return strings.EqualFold(v, value) }) {
+			return ""
+		}
 		q := filterQuery(filters)
 		q.Set(facet, value)
 		return hrefWith(h.path(rq, "/cases"), q)

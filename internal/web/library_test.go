@@ -600,16 +600,56 @@ func testLibraryFeedSitemapStats(t *testing.T, le *libEnv) {
 			t.Errorf("map: %v", m.header)
 		}
 	}
-	// Filtered: the counts follow the filter, and a bar links to the
-	// cases it counts (its value instead of its facet's filter).
+	// Filtered: every chart counts the page's cases, and a row links to
+	// exactly the cases it counts; a value outside its facet's filter
+	// (a case in two regions) has no link, the library joining the values
+	// of one facet with "or".
 	total := func(filters map[string][]string) string {
 		n := le.countCases(filters)
 		return esc(le.app.Cat.Localizer("en").Tn("library.total", n, map[string]any{"Count": strconv.Itoa(n)}))
 	}
 	c.get("/en/stats?region=142&call=sme-dx").expect(t, http.StatusOK).
-		contains(t, total(map[string][]string{"region": {"142"}}), esc("/en/cases?call=sme-dx&region=002"), esc("/en/cases?call=sme-dx&region=142")).
-		lacks(t, esc("region=142&region=002"))
+		contains(t, total(map[string][]string{"region": {"142"}}), esc("/en/cases?call=sme-dx&region=142")).
+		lacks(t, esc("region=142&region=002"), esc("/en/cases?call=sme-dx&region=002"))
 	c.get("/en/stats?call=sme-dx").expect(t, http.StatusOK).contains(t, total(nil))
+	for _, q := range []string{"wsis=C2", "group=LDC", "wsis=C7&wsis=C4&region=002", "sdg=8&technology=payments", "year=2022"} {
+		filters := libraryFilters(mustQuery(t, q))
+		p := c.get("/en/stats?" + q).expect(t, http.StatusOK)
+		in := le.countCases(filters)
+		rows := statsRowRE.FindAllStringSubmatch(p.body, -1)
+		if len(rows) == 0 {
+			t.Fatalf("stats?%s: no rows", q)
+		}
+		for _, m := range rows {
+			n, err := strconv.Atoi(m[3])
+			if err != nil || n > in {
+				t.Errorf("stats?%s: %s counts %s of %d cases", q, m[2], m[3], in)
+			}
+			if m[1] == "" {
+				continue
+			}
+			u, err := url.Parse(htmlUnescape(m[1]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := le.countCases(libraryFilters(u.Query())); n != want {
+				t.Errorf("stats?%s: %s counts %d, but its link %s leads to %d cases", q, m[2], n, u, want)
+			}
+		}
+	}
+}
+
+// statsRowRE reads a row of a statistics table: its link, if any, its
+// label and its count.
+var statsRowRE = regexp.MustCompile(`<tr><th scope="row">(?:<a href="([^"]*)">)?([^<]*)(?:</a>)?</th><td>([0-9,]+)</td></tr>`)
+
+func mustQuery(t *testing.T, q string) url.Values {
+	t.Helper()
+	v, err := url.ParseQuery(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 // testLibraryWeight keeps the library's pages light on a slow connection:
