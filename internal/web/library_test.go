@@ -614,7 +614,7 @@ func testLibraryFeedSitemapStats(t *testing.T, le *libEnv) {
 	c.get("/en/stats?call=sme-dx").expect(t, http.StatusOK).contains(t, total(nil))
 	for _, q := range []string{"wsis=C2", "group=LDC", "wsis=C7&wsis=C4&region=002", "sdg=8&technology=payments", "year=2022"} {
 		filters := libraryFilters(mustQuery(t, q))
-		p := c.get("/en/stats?" + q).expect(t, http.StatusOK)
+		p := c.get("/en/stats?"+q).expect(t, http.StatusOK)
 		in := le.countCases(filters)
 		rows := statsRowRE.FindAllStringSubmatch(p.body, -1)
 		if len(rows) == 0 {
