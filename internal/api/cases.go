@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -205,6 +206,11 @@ func pageParam(q url.Values, name string, def, max int, probs *[]fieldProblem) i
 	}
 	n, err := strconv.Atoi(s)
 	switch {
+	case errors.Is(err, strconv.ErrRange) && s[0] != '-':
+		// Digits, but more than any page: say how many there may be.
+		*probs = append(*probs, fieldProblem{field: name, key: domain.ErrTooLarge, args: map[string]any{"Max": max}})
+	case errors.Is(err, strconv.ErrRange):
+		*probs = append(*probs, fieldProblem{field: name, key: domain.ErrTooSmall, args: map[string]any{"Min": 1}})
 	case err != nil:
 		*probs = append(*probs, fieldProblem{field: name, key: domain.ErrNotInteger})
 	case n < 1:

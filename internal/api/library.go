@@ -5,9 +5,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -28,56 +26,15 @@ import (
 // revalidate it with its ETag.
 const libraryCacheControl = "public, max-age=60"
 
-// libraryFilter is a filter parameter of the library: the facet it
-// filters and how to read one of its values (ok false for an unknown one).
-type libraryFilter struct {
-	param, facet string
-	canon        func(string) (string, bool)
-}
-
-var (
-	slugRe     = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$`)
-	langCodeRe = regexp.MustCompile(`^[a-z]{2,3}$`)
-)
-
 // libraryFilters are the library's filter parameters, in the order of the
-// OpenAPI document.
-var libraryFilters = []libraryFilter{
-	{"wsis", search.FacetWSIS, inList(domain.ActionLines, true)},
-	{"sdg", search.FacetSDG, func(v string) (string, bool) {
-		n, err := strconv.Atoi(v)
-		return strconv.Itoa(n), err == nil && slices.Contains(domain.Goals, n)
-	}},
-	{"target", search.FacetTarget, func(v string) (string, bool) {
-		v = strings.ToLower(v)
-		return v, domain.IsTarget(v)
-	}},
-	{"region", search.FacetRegion, inList(domain.Regions, false)},
-	{"subregion", search.FacetSubRegion, inList(domain.SubRegions, false)},
-	{"group", search.FacetGroup, inList(domain.CountryGroups, true)},
-	{"country", search.FacetCountry, func(v string) (string, bool) {
-		c, ok := domain.CountryByCode(strings.ToUpper(v))
-		return c.Code, ok
-	}},
-	{"sector", search.FacetSector, inList(domain.Sectors, true)},
-	{"technology", search.FacetTechnology, inList(domain.Technologies, false)},
-	{"size", search.FacetSize, inList(domain.SizeClasses, false)},
-	{"year", search.FacetYear, func(v string) (string, bool) {
-		n, err := strconv.Atoi(v)
-		return strconv.Itoa(n), err == nil && len(v) == 4 && n >= 1900 && n <= 2999
-	}},
-	{"call", search.FacetCall, func(v string) (string, bool) {
-		v = strings.ToLower(v)
-		return v, slugRe.MatchString(v)
-	}},
-	{"language", search.FacetLanguage, func(v string) (string, bool) {
-		v = strings.ToLower(v)
-		return v, langCodeRe.MatchString(v)
-	}},
+// OpenAPI document, and the facets they filter. app.CanonFilter reads
+// their values.
+var libraryFilters = []struct{ param, facet string }{
+	{"wsis", search.FacetWSIS}, {"sdg", search.FacetSDG}, {"target", search.FacetTarget},
+	{"region", search.FacetRegion}, {"subregion", search.FacetSubRegion}, {"group", search.FacetGroup},
+	{"country", search.FacetCountry}, {"sector", search.FacetSector}, {"technology", search.FacetTechnology},
+	{"size", search.FacetSize}, {"year", search.FacetYear}, {"call", search.FacetCall}, {"language", search.FacetLanguage},
 }
-
-// maxQueryChars bounds the text of a query, as the document says.
-const maxQueryChars = 1000
 
 // libraryQuery reads a library query from the URL: the reader's language
 // (the lang parameter, else Accept-Language), the filters (repeated or
@@ -98,7 +55,7 @@ func libraryQuery(q url.Values, rc *reqCtx, text, paging bool) (search.Query, []
 				if c = strings.TrimSpace(c); c == "" {
 					continue
 				}
-				canon, ok := f.canon(c)
+				canon, ok := app.CanonFilter(f.facet, c)
 				if !ok {
 					probs = append(probs, fieldProblem{field: f.param, key: domain.ErrUnknownCode, args: map[string]any{"Value": c}})
 					continue
@@ -113,8 +70,8 @@ func libraryQuery(q url.Values, rc *reqCtx, text, paging bool) (search.Query, []
 		return out, probs
 	}
 	out.Q = q.Get("q")
-	if n := len([]rune(out.Q)); n > maxQueryChars {
-		probs = append(probs, fieldProblem{field: "q", key: domain.ErrTooLongChars, args: map[string]any{"Max": maxQueryChars, "Count": n}})
+	if n := len([]rune(out.Q)); n > app.MaxQueryChars {
+		probs = append(probs, fieldProblem{field: "q", key: domain.ErrTooLongChars, args: map[string]any{"Max": app.MaxQueryChars, "Count": n}})
 	}
 	switch out.Sort = q.Get("sort"); out.Sort {
 	case "", search.SortRelevance, search.SortNewest, search.SortTitle:
@@ -127,6 +84,25 @@ func libraryQuery(q url.Values, rc *reqCtx, text, paging bool) (search.Query, []
 		out.Page = pageParam(q, "page", 1, max(1, search.MaxResults/out.PerPage), &probs)
 	}
 	return out, probs
+}
+
+// libraryRequest is libraryQuery for a request, refused as a bad query
+// when a filter names no existing call, as for any unknown value.
+func (s *server) libraryRequest(r *http.Request, rc *reqCtx, text, paging bool) (search.Query, error) {
+	q, probs := libraryQuery(r.URL.Query(), rc, text, paging)
+	if len(probs) == 0 {
+		errs, err := s.app.CheckLibraryFilters(r.Context(), q.Filters)
+		if err != nil {
+			return q, err
+		}
+		for _, fe := range errs {
+			probs = append(probs, fieldProblem{field: fe.Field, key: fe.Key, args: fe.Args})
+		}
+	}
+	if len(probs) > 0 {
+		return q, queryProblem(probs)
+	}
+	return q, nil
 }
 
 // libraryETag is the entity tag of a library answer: the library's
@@ -187,9 +163,9 @@ type libraryConcept struct {
 
 // listLibraryCases searches the library.
 func (s *server) listLibraryCases(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	q, probs := libraryQuery(r.URL.Query(), rc, true, true)
-	if len(probs) > 0 {
-		return queryProblem(probs)
+	q, err := s.libraryRequest(r, rc, true, true)
+	if err != nil {
+		return err
 	}
 	etag, err := s.libraryETag(r, q.Lang)
 	if err != nil {
@@ -279,9 +255,9 @@ func (s *server) getLibraryCase(w http.ResponseWriter, r *http.Request, rc *reqC
 // format.
 func (s *server) exportLibrary(format string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-		q, probs := libraryQuery(r.URL.Query(), rc, true, false)
-		if len(probs) > 0 {
-			return queryProblem(probs)
+		q, err := s.libraryRequest(r, rc, true, false)
+		if err != nil {
+			return err
 		}
 		t := exportTypes[format]
 		name := "dxatlas-library-" + time.Now().UTC().Format("20060102") + "." + t.ext
@@ -289,7 +265,7 @@ func (s *server) exportLibrary(format string) handlerFunc {
 			h.Set("Content-Type", t.mediaType)
 			h.Set("Content-Disposition", attachmentDisposition(name))
 		}}
-		err := s.app.ExportLibrary(r.Context(), q, format, lw)
+		err = s.app.ExportLibrary(r.Context(), q, format, lw)
 		if err != nil && lw.started {
 			// The status line is gone: cut the response short so that the
 			// client sees a broken transfer, not a complete file.
@@ -314,9 +290,9 @@ type libraryStats struct {
 
 // getLibraryStats counts the published cases by the statistics facets.
 func (s *server) getLibraryStats(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	q, probs := libraryQuery(r.URL.Query(), rc, false, false)
-	if len(probs) > 0 {
-		return queryProblem(probs)
+	q, err := s.libraryRequest(r, rc, false, false)
+	if err != nil {
+		return err
 	}
 	etag, err := s.libraryETag(r, q.Lang)
 	if err != nil {

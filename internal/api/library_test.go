@@ -341,18 +341,30 @@ func TestLibrarySearchAPI(t *testing.T) {
 				{"size=huge", "size", domain.ErrUnknownCode},
 				{"year=23", "year", domain.ErrUnknownCode},
 				{"call=No%20Such%20Call", "call", domain.ErrUnknownCode},
+				{"call=no-such-call", "call", domain.ErrUnknownCode},
 				{"language=english", "language", domain.ErrUnknownCode},
 				{"lang=de", "lang", domain.ErrUnknownCode},
 				{"sort=best", "sort", domain.ErrUnknownCode},
 				{"page=0", "page", domain.ErrTooSmall},
 				{"per_page=101", "per_page", domain.ErrTooLarge},
 				{"per_page=100&page=101", "page", domain.ErrTooLarge},
+				{"per_page=99999999999999999999", "per_page", domain.ErrTooLarge},
+				{"page=-99999999999999999999", "page", domain.ErrTooSmall},
 				{"q=" + strings.Repeat("x", 1001), "q", domain.ErrTooLongChars},
 			} {
 				t.Run(tc.query[:min(len(tc.query), 30)], func(t *testing.T) {
 					p := e.do(t, "GET", "/api/v1/library/cases?"+tc.query).want(t, http.StatusBadRequest).problem(t)
 					if !p.hasError(tc.field, tc.code) {
 						t.Errorf("errors %v, want %s %s", p.fields(), tc.field, tc.code)
+					}
+					// The exports and the statistics read the same filters.
+					if strings.Contains(tc.query, "page") || strings.HasPrefix(tc.query, "sort") || strings.HasPrefix(tc.query, "q=") {
+						return
+					}
+					for _, path := range []string{"/api/v1/library/cases.csv?", "/api/v1/library/stats?"} {
+						if p := e.do(t, "GET", path+tc.query).want(t, http.StatusBadRequest).problem(t); !p.hasError(tc.field, tc.code) {
+							t.Errorf("%s: errors %v, want %s %s", path, p.fields(), tc.field, tc.code)
+						}
 					}
 				})
 			}

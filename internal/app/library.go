@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"regexp"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -502,14 +503,130 @@ func checkLibraryQuery(q search.Query) error {
 	return nil
 }
 
+// checkFilters refuses unknown filters and values no case can have.
 func checkFilters(filters map[string][]string) domain.Errors {
 	var errs domain.Errors
 	for _, f := range slices.Sorted(maps.Keys(filters)) {
 		if !slices.Contains(libraryFilters, f) {
 			errs = append(errs, field(f, "err.unknown_code", map[string]any{"Value": f}))
+			continue
+		}
+		for _, v := range filters[f] {
+			if _, ok := CanonFilter(f, v); !ok {
+				errs = append(errs, field(f, "err.unknown_code", map[string]any{"Value": v}))
+			}
 		}
 	}
 	return errs
+}
+
+// checkCalls refuses a call filter naming no call.
+func (a *App) checkCalls(ctx context.Context, filters map[string][]string) (domain.Errors, error) {
+	if len(filters[search.FacetCall]) == 0 {
+		return nil, nil
+	}
+	calls, err := a.libraryCalls(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var errs domain.Errors
+	for _, v := range filters[search.FacetCall] {
+		if c, ok := CanonFilter(search.FacetCall, v); ok && calls[c].Slug == "" {
+			errs = append(errs, field(search.FacetCall, "err.unknown_code", map[string]any{"Value": v}))
+		}
+	}
+	return errs, nil
+}
+
+// CheckLibraryFilters lists the library filters no case can match:
+// unknown filters, unknown or malformed values, calls that do not exist.
+// Searches, exports and statistics refuse them; the library's page
+// leaves them out and says so.
+func (a *App) CheckLibraryFilters(ctx context.Context, filters map[string][]string) (domain.Errors, error) {
+	errs := checkFilters(filters)
+	calls, err := a.checkCalls(ctx, filters)
+	return append(errs, calls...), err
+}
+
+// checkCallFilter refuses, as an error, a call filter naming no call.
+func (a *App) checkCallFilter(ctx context.Context, filters map[string][]string) error {
+	errs, err := a.checkCalls(ctx, filters)
+	if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		return invalid(errs)
+	}
+	return nil
+}
+
+// filterValues read each library filter's values as the index stores
+// them (codes in their usual case, numbers without leading zeros); ok is
+// false for a value no case can have.
+var filterValues = map[string]func(string) (string, bool){
+	search.FacetWSIS: inVocab(domain.ActionLines, true),
+	search.FacetSDG: func(v string) (string, bool) {
+		n, err := strconv.Atoi(v)
+		return strconv.Itoa(n), err == nil && slices.Contains(domain.Goals, n)
+	},
+	search.FacetTarget: func(v string) (string, bool) {
+		v = strings.ToLower(v)
+		return v, domain.IsTarget(v)
+	},
+	search.FacetRegion:    inVocab(domain.Regions, false),
+	search.FacetSubRegion: inVocab(domain.SubRegions, false),
+	search.FacetGroup:     inVocab(domain.CountryGroups, true),
+	search.FacetGroupNow:  inVocab(domain.CountryGroups, true),
+	search.FacetCountry: func(v string) (string, bool) {
+		c, ok := domain.CountryByCode(strings.ToUpper(v))
+		return c.Code, ok
+	},
+	search.FacetSector:     inVocab(domain.Sectors, true),
+	search.FacetTechnology: inVocab(domain.Technologies, false),
+	search.FacetSize:       inVocab(domain.SizeClasses, false),
+	search.FacetYear: func(v string) (string, bool) {
+		n, err := strconv.Atoi(v)
+		return strconv.Itoa(n), err == nil && len(v) == 4 && n >= 1900 && n <= 2999
+	},
+	search.FacetCall: func(v string) (string, bool) {
+		v = strings.ToLower(v)
+		return v, slugRe.MatchString(v)
+	},
+	search.FacetLanguage: func(v string) (string, bool) {
+		v = strings.ToLower(v)
+		return v, langCodeRe.MatchString(v)
+	},
+}
+
+var (
+	slugRe     = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$`)
+	langCodeRe = regexp.MustCompile(`^[a-z]{2,3}$`)
+)
+
+// inVocab reads a code of list, in any case if fold.
+func inVocab(list []string, fold bool) func(string) (string, bool) {
+	return func(c string) (string, bool) {
+		for _, k := range list {
+			if k == c || (fold && strings.EqualFold(k, c)) {
+				return k, true
+			}
+		}
+		return c, false
+	}
+}
+
+// MaxQueryChars bounds the words of a library search, in characters.
+const MaxQueryChars = 1000
+
+// CanonFilter is a value of a library filter as the index stores it; ok
+// is false for an unknown filter or a value no case can have (a call is
+// checked by its form: CheckLibraryFilters knows which calls exist).
+func CanonFilter(facet, value string) (string, bool) {
+	read, ok := filterValues[facet]
+	if !ok {
+		return value, false
+	}
+	return read(strings.TrimSpace(value))
 }
 
 // SearchLibrary runs a library search for anyone. q.Lang is the reader's
@@ -533,6 +650,9 @@ func (a *App) SearchLibrary(ctx context.Context, q search.Query) (LibraryPage, e
 // those it lacks).
 func (a *App) SearchLibraryHits(ctx context.Context, q search.Query) (LibraryPage, error) {
 	if err := checkLibraryQuery(q); err != nil {
+		return LibraryPage{}, err
+	}
+	if err := a.checkCallFilter(ctx, q.Filters); err != nil {
 		return LibraryPage{}, err
 	}
 	q.Lang = readerLang(q.Lang)
@@ -572,6 +692,9 @@ func (a *App) SearchLibraryHits(ctx context.Context, q search.Query) (LibraryPag
 // without paging (for exports and feeds of a whole result set).
 func (a *App) LibraryIDs(ctx context.Context, q search.Query) ([]string, error) {
 	if err := checkLibraryQuery(q); err != nil {
+		return nil, err
+	}
+	if err := a.checkCallFilter(ctx, q.Filters); err != nil {
 		return nil, err
 	}
 	q.Lang = readerLang(q.Lang)
@@ -780,6 +903,9 @@ func (a *App) FacetLabel(ctx context.Context, lang, facet, value string) string 
 func (a *App) LibraryStats(ctx context.Context, filters map[string][]string, lang string) (map[string][]LibraryFacet, error) {
 	if errs := checkFilters(filters); len(errs) > 0 {
 		return nil, invalid(errs)
+	}
+	if err := a.checkCallFilter(ctx, filters); err != nil {
+		return nil, err
 	}
 	calls, err := a.libraryCalls(ctx)
 	if err != nil {

@@ -41,11 +41,16 @@ type librarySearchPage struct {
 	Concepts    []string
 	Facets      []facetGroup
 	Active      []chip // the filters in force, each linking to the page without it
-	Clear       string // the page without filters
-	Pager       pager
-	Feed        string // the Atom feed of these results
-	Stats       string // the statistics of these results
-	Exports     []navLink
+	// Summary names what of the URL could not be searched for: values no
+	// case can have (left out of the search), words beyond the length a
+	// query may have (cut), a page past the last.
+	Summary  []summaryItem
+	PastLast bool
+	Clear    string // the page without filters
+	Pager    pager
+	Feed     string // the Atom feed of these results
+	Stats    string // the statistics of these results
+	Exports  []navLink
 	// Hidden carries what the page is filtered by but has no box for
 	// (today's country groups, the case's language, a value no facet
 	// lists) and the page size, so that applying the form keeps them.
@@ -107,10 +112,12 @@ var facetKeys = map[string]string{
 }
 
 // libraryQuery reads the search of a library URL; perPage applies unless
-// the URL asks for another page size.
+// the URL asks for another page size the library serves. A page number
+// or size that cannot be read is left at its default, as links that
+// carry them are only ever made by the site.
 func libraryQuery(rq *request, q url.Values, perPage int) search.Query {
 	page, _ := strconv.Atoi(q.Get("page"))
-	if n, err := strconv.Atoi(q.Get("per_page")); err == nil {
+	if n, err := strconv.Atoi(q.Get("per_page")); err == nil && n >= 1 && n <= search.MaxPerPage {
 		perPage = n
 	}
 	return search.Query{Q: strings.TrimSpace(q.Get("q")), Lang: rq.lang, Filters: libraryFilters(q), Sort: q.Get("sort"),
@@ -129,13 +136,25 @@ func (h *Handler) librarySearch(w http.ResponseWriter, r *http.Request, rq *requ
 		if err != nil {
 			return publicPage{}, err
 		}
-		return h.renderPage(rq, http.StatusOK, "library_search", p)
+		status := http.StatusOK
+		switch {
+		case p.PastLast:
+			status = http.StatusNotFound
+		case len(p.Summary) > 0:
+			status = http.StatusUnprocessableEntity
+		}
+		return h.renderPage(rq, status, "library_search", p)
 	})
 }
 
 func (h *Handler) librarySearchData(r *http.Request, rq *request) (*librarySearchPage, error) {
 	uq := r.URL.Query()
 	sq := libraryQuery(rq, uq, libraryPerPage)
+	typed := sq.Q
+	summary, err := h.checkLibraryQuery(r.Context(), rq, &sq)
+	if err != nil {
+		return nil, err
+	}
 	res, err := h.app.SearchLibraryHits(r.Context(), sq)
 	if err != nil {
 		return nil, err
@@ -157,7 +176,7 @@ func (h *Handler) librarySearchData(r *http.Request, rq *request) (*librarySearc
 	if sq.Q != "" {
 		title = rq.T("library.title_query", map[string]any{"Query": sq.Q})
 	}
-	p := &librarySearchPage{basePage: h.base(r, rq, title), Action: self, Q: sq.Q, All: all, Total: res.Total,
+	p := &librarySearchPage{basePage: h.base(r, rq, title), Action: self, Q: typed, All: all, Total: res.Total, Summary: summary,
 		TotalText: rq.L.Tn("library.total", res.Total, map[string]any{"Count": rq.L.FormatInt(int64(res.Total))}),
 		AnyWord:   res.AnyWord, Clear: self,
 		Feed:  hrefWith(h.path(rq, "/cases/feed.atom"), withParam(base, "sort", "")),
@@ -201,6 +220,13 @@ func (h *Handler) librarySearchData(r *http.Request, rq *request) (*librarySearc
 		p.Hidden = append(p.Hidden, hiddenField{Name: "per_page", Value: pp})
 	}
 	p.Pager = h.pager(rq, self, base, res.Page, res.PerPage, res.Total)
+	if last := lastPage(res.PerPage, res.Total); res.Page > last && res.Total > 0 {
+		// A link to a page the results no longer reach (cases were taken
+		// out since): say where they end.
+		p.PastLast = true
+		p.Summary = append(p.Summary, summaryItem{Href: hrefWith(self, withParam(base, "page", strconv.Itoa(last))),
+			Text: rq.T("library.err.past_last", map[string]any{"Page": rq.L.FormatInt(int64(res.Page)), "Last": rq.L.FormatInt(int64(last))})})
+	}
 	if p.ItemsHTML, err = h.libraryItemsHTML(r, rq, res); err != nil {
 		return nil, err
 	}
@@ -359,9 +385,48 @@ func facetOptionLabel(facet string, v app.LibraryFacet) string {
 	return v.Label
 }
 
+// checkLibraryQuery leaves out of q what the library cannot search for,
+// and says so: filter values no case can have, an unknown sort, words
+// beyond the length of a query. Each item of the summary names the part
+// of the form it is about.
+func (h *Handler) checkLibraryQuery(ctx context.Context, rq *request, q *search.Query) ([]summaryItem, error) {
+	bad, err := h.app.CheckLibraryFilters(ctx, q.Filters)
+	if err != nil {
+		return nil, err
+	}
+	var out []summaryItem
+	say := func(href, label, key string, args map[string]any) {
+		out = append(out, summaryItem{Href: href, Text: labelled(rq.lang, label) + rq.T(key, args)})
+	}
+	for _, fe := range bad {
+		v, _ := fe.Args["Value"].(string)
+		q.Filters[fe.Field] = slices.DeleteFunc(q.Filters[fe.Field], func(x string) bool { return x == v })
+		if len(q.Filters[fe.Field]) == 0 {
+			delete(q.Filters, fe.Field)
+		}
+		say("#facet-"+fe.Field, rq.T(facetKeys[fe.Field]), fe.Key, map[string]any{"Value": shorten(v, 40)})
+	}
+	switch q.Sort {
+	case "", search.SortRelevance, search.SortNewest, search.SortTitle:
+	default:
+		say("#sort", rq.T("library.sort.label"), domain.ErrUnknownCode, map[string]any{"Value": shorten(q.Sort, 40)})
+		q.Sort = ""
+	}
+	if n := utf8.RuneCountInString(q.Q); n > app.MaxQueryChars {
+		say("#q", rq.T("library.search.label"), domain.ErrTooLongChars, map[string]any{"Max": rq.L.FormatInt(app.MaxQueryChars), "Count": rq.L.FormatInt(int64(n))})
+		q.Q = string([]rune(q.Q)[:app.MaxQueryChars])
+	}
+	return out, nil
+}
+
+// lastPage is the last page of results the library shows.
+func lastPage(perPage, total int) int {
+	return max(1, min((total+perPage-1)/perPage, search.MaxResults/perPage))
+}
+
 // pager links the pages around the current one, the first and the last.
 func (h *Handler) pager(rq *request, path string, base url.Values, page, perPage, total int) pager {
-	pages := min((total+perPage-1)/perPage, search.MaxResults/perPage)
+	pages := lastPage(perPage, total)
 	if pages <= 1 {
 		return pager{}
 	}

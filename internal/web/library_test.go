@@ -138,7 +138,7 @@ func (le *libEnv) countCases(filters map[string][]string) int {
 
 var (
 	jsonLDRE  = regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`)
-	resultRE  = regexp.MustCompile(`<h3><a href="/(?:en|ar)/cases/(DX-\d{4}-\d{4})"`)
+	resultRE  = regexp.MustCompile(`<h3><a href="/[a-z]{2}/cases/(DX-\d{4}-\d{4})"`)
 	hreflangR = regexp.MustCompile(`<link rel="alternate" hreflang="([a-z-]+)" href="([^"]+)">`)
 )
 
@@ -159,11 +159,67 @@ func TestLibrary(t *testing.T) {
 		t.Run("search", func(t *testing.T) { testLibrarySearch(t, le) })
 		t.Run("filters kept", func(t *testing.T) { testLibraryKeepsFilters(t, le) })
 		t.Run("chips", func(t *testing.T) { testLibraryChips(t, le) })
+		t.Run("bad addresses", func(t *testing.T) { testLibraryBadURLs(t, le) })
 		t.Run("case", func(t *testing.T) { testLibraryCase(t, le) })
 		t.Run("feed, sitemap, statistics", func(t *testing.T) { testLibraryFeedSitemapStats(t, le) })
 		t.Run("weight", func(t *testing.T) { testLibraryWeight(t, le) })
 		t.Run("caching and unpublishing", func(t *testing.T) { testLibraryCachingAndUnpublish(t, le) })
 	})
+}
+
+// testLibraryBadURLs: what of an address the library cannot search for
+// is named at the top of the page, in the reader's language, and the rest
+// is searched: a value no case can have is left out (and so are its
+// chip and its downloads), words beyond the length of a query are cut
+// (and kept in the box), a page past the last points to the last.
+// Statistics and feeds refuse such values.
+func testLibraryBadURLs(t *testing.T, le *libEnv) {
+	c := le.client(t)
+	summary := func(p *page, want ...string) {
+		t.Helper()
+		p.contains(t, `class="error-summary"`)
+		for _, w := range want {
+			p.contains(t, w)
+		}
+	}
+	unknown := func(lang, label, value string) string {
+		return esc(labelled(lang, le.tr(lang, label)) + le.tr(lang, "err.unknown_code", map[string]any{"Value": value}))
+	}
+	// An unknown action line and sort beside good ones: the page searches
+	// with the good ones, as their own address does.
+	p := c.get("/fr/cases?wsis=C99&wsis=C7&sort=bogus").expect(t, http.StatusUnprocessableEntity)
+	summary(p, `href="#facet-wsis"`, unknown("fr", "library.facet.wsis", "C99"), `href="#sort"`, unknown("fr", "library.sort.label", "bogus"))
+	good := c.get("/fr/cases?wsis=C7").expect(t, http.StatusOK)
+	if got, want := results(p), results(good); !slices.Equal(got, want) || len(want) == 0 {
+		t.Errorf("with a bad value left out: %v, want %v", got, want)
+	}
+	p.lacks(t, "wsis=C99", "sort=bogus")
+	c.get("/en/cases?call=no-such-call").expect(t, http.StatusUnprocessableEntity).
+		contains(t, `href="#facet-call"`, unknown("en", "library.facet.call", "no-such-call"))
+	// Words beyond a query's length: cut for the search and the
+	// downloads, kept whole in the box.
+	long := "Kisumu " + strings.Repeat("x", 1400)
+	p = c.get("/en/cases?q="+url.QueryEscape(long)).expect(t, http.StatusUnprocessableEntity)
+	summary(p, `href="#q"`, `value="`+long+`"`)
+	if ids := results(p); len(ids) == 0 {
+		t.Errorf("the cut query found nothing")
+	}
+	if m := regexp.MustCompile(`cases\.csv\?([^"]*)"`).FindStringSubmatch(p.body); m == nil {
+		t.Errorf("no CSV link")
+	} else if q := mustQuery(t, htmlUnescape(m[1])).Get("q"); q != long[:1000] {
+		t.Errorf("the CSV link carries a query of %d characters, want the first 1000", len(q))
+	}
+	// Past the last page (42 cases make 3): a 404 that links to the last.
+	p = c.get("/zh/cases?page=5").expect(t, http.StatusNotFound)
+	summary(p, `href="/zh/cases?page=3"`, esc(le.tr("zh", "library.err.past_last", map[string]any{"Page": "5", "Last": "3"})))
+	p.lacks(t, esc(le.tr("zh", "library.empty")))
+	// A page number or size that cannot be read is left at its default.
+	if ids := results(c.get("/en/cases?page=abc&per_page=0").expect(t, http.StatusOK)); len(ids) != libraryPerPage {
+		t.Errorf("default page: %d results", len(ids))
+	}
+	for _, path := range []string{"/en/stats?wsis=C99", "/en/cases/feed.atom?wsis=C99", "/en/stats?call=no-such-call"} {
+		c.get(path).expect(t, http.StatusUnprocessableEntity).contains(t, "“")
+	}
 }
 
 // fullChipRE reads a chip: its link, its tooltip, what screen readers
