@@ -22,9 +22,11 @@ import (
 // the reader's language and the query, so that clients and caches
 // revalidate cheaply.
 
-// libraryCacheControl lets caches keep an answer briefly and then
-// revalidate it with its ETag.
-const libraryCacheControl = "public, max-age=60"
+// libraryCacheControl lets any cache keep an answer, but not serve it
+// again without revalidating it with its ETag (a cheap 304 while the
+// library is unchanged): a case taken out of the library leaves every
+// answer at once, as it leaves the pages.
+const libraryCacheControl = "public, no-cache"
 
 // libraryFilters are the library's filter parameters, in the order of the
 // OpenAPI document, and the facets they filter. app.CanonFilter reads

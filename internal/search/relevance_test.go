@@ -156,8 +156,8 @@ func check(e string, res Result) string {
 	want := strings.Fields(arg)
 	switch {
 	case kind == "none":
-		if res.Total != 0 {
-			return "want no result"
+		if res.Total != 0 || res.AnyWord {
+			return "want no result, and no claim that some words matched"
 		}
 	case kind == "anyword":
 		if !res.AnyWord {

@@ -599,9 +599,10 @@ func (r *run) selectMatches(pos []position, spans []span) {
 	if r.filters != nil {
 		filterBits = r.sc.dense(denseFilters, words, r.filterAll())
 	}
-	for _, test := range []func(uint32) bool{every, some} {
+	// match sets r.text to the cases that pass test, and reports whether
+	// any of them passes the filters too.
+	match := func(test func(uint32) bool) (found bool) {
 		text := r.sc.dense(denseText, words, nil)
-		found := false
 		for _, ord := range r.sc.touched {
 			if !test(r.sc.mask[ord]) || live[ord>>6]&(1<<(ord&63)) == 0 {
 				continue
@@ -612,13 +613,16 @@ func (r *run) selectMatches(pos []position, spans []span) {
 			}
 		}
 		r.text = roaring.FromDense(text, false)
-		if found {
-			break
-		}
-		r.anyWord = true
+		return found
 	}
-	if r.anyWord && r.text.IsEmpty() {
-		r.anyWord = false
+	if !match(every) {
+		if match(some) {
+			r.anyWord = true
+		} else {
+			// No result either way: the facets count the cases with every
+			// word, as they do when there is no fallback.
+			match(every)
+		}
 	}
 	r.finish()
 }

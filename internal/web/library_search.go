@@ -178,7 +178,7 @@ func (h *Handler) librarySearchData(r *http.Request, rq *request) (*librarySearc
 	}
 	p := &librarySearchPage{basePage: h.base(r, rq, title), Action: self, Q: typed, All: all, Total: res.Total, Summary: summary,
 		TotalText: rq.L.Tn("library.total", res.Total, map[string]any{"Count": rq.L.FormatInt(int64(res.Total))}),
-		AnyWord:   res.AnyWord, Clear: self,
+		AnyWord:   res.AnyWord, Clear: hrefWith(self, withoutFilters(base)),
 		Feed:  hrefWith(h.path(rq, "/cases/feed.atom"), withParam(base, "sort", "")),
 		Stats: hrefWith(h.path(rq, "/stats"), filterQuery(sq.Filters))}
 	for _, c := range res.Concepts {
@@ -187,9 +187,13 @@ func (h *Handler) librarySearchData(r *http.Request, rq *request) (*librarySearc
 	for _, s := range []string{search.SortRelevance, search.SortNewest, search.SortTitle} {
 		p.Sorts = append(p.Sorts, option{Value: s, Label: rq.T("library.sort." + s), Selected: s == sq.Sort || (sq.Sort == "" && s == search.SortRelevance)})
 	}
+	// The downloads hold the whole result set, in the page's order.
 	exportQ := filterQuery(sq.Filters)
 	if sq.Q != "" {
 		exportQ.Set("q", sq.Q)
+	}
+	if base.Has("sort") {
+		exportQ.Set("sort", sq.Sort)
 	}
 	exportQ.Set("lang", rq.lang)
 	for _, f := range []struct{ ext, label string }{{"csv", "CSV"}, {"xlsx", "XLSX"}, {"jsonl", "JSON Lines"}} {
@@ -203,14 +207,12 @@ func (h *Handler) librarySearchData(r *http.Request, rq *request) (*librarySearc
 			if !hasBox(p.Facets, f, v) {
 				p.Hidden = append(p.Hidden, hiddenField{Name: f, Value: v})
 			}
-			rest := filterQuery(sq.Filters)
-			rest[f] = slices.DeleteFunc(slices.Clone(rest[f]), func(x string) bool { return x == v })
-			if sq.Q != "" {
-				rest.Set("q", sq.Q)
-			}
-			for _, k := range []string{"sort", "per_page"} {
-				if base.Get(k) != "" {
-					rest.Set(k, base.Get(k))
+			rest := withoutFilters(base)
+			for g, xs := range filterQuery(sq.Filters) {
+				for _, x := range xs {
+					if g != f || x != v {
+						rest.Add(g, x)
+					}
 				}
 			}
 			p.Active = append(p.Active, h.chip(r.Context(), rq, f, v, hrefWith(self, rest)))
@@ -417,6 +419,18 @@ func (h *Handler) checkLibraryQuery(ctx context.Context, rq *request, q *search.
 		q.Q = string([]rune(q.Q)[:app.MaxQueryChars])
 	}
 	return out, nil
+}
+
+// withoutFilters is a page's query without its filters: its words, sort
+// and page size, which removing every filter keeps, as removing one does.
+func withoutFilters(base url.Values) url.Values {
+	out := url.Values{}
+	for _, k := range []string{"q", "sort", "per_page"} {
+		if v := base.Get(k); v != "" {
+			out.Set(k, v)
+		}
+	}
+	return out
 }
 
 // lastPage is the last page of results the library shows.

@@ -330,6 +330,12 @@ func testLibrarySearch(t *testing.T, le *libEnv) {
 				t.Errorf("concept search in Chinese found cases in %v only", langs)
 			}
 
+			// The downloads keep the page's filters, words and order;
+			// removing every filter keeps the words and the order.
+			c.get(L+"/cases?wsis=C7&q=coffee&sort=title").expect(t, http.StatusOK).
+				contains(t, esc("/api/v1/library/cases.csv?lang="+lang+"&q=coffee&sort=title&wsis=C7"),
+					`<li><a href="`+esc(L+"/cases?q=coffee&sort=title")+`">`+esc(le.tr(lang, "library.clear"))+`</a></li>`)
+
 			// A bad sort is refused in the reader's language.
 			c.get(L+"/cases?sort=best").expect(t, http.StatusUnprocessableEntity).contains(t, `lang="`+lang+`"`)
 		})
