@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/language"
@@ -298,3 +299,42 @@ func (l *L) ListSep() string { return ListSep(l.lang) }
 
 // ListSemicolon is [ListSemicolon] in this localizer's language.
 func (l *L) ListSemicolon() string { return ListSemicolon(l.lang) }
+
+// rtlScripts are the scripts written from right to left that a case's
+// language may use.
+var rtlScripts = map[string]bool{"Arab": true, "Hebr": true, "Syrc": true, "Thaa": true, "Nkoo": true, "Adlm": true, "Rohg": true, "Mand": true, "Samr": true}
+
+// textDirs memoizes TextDir: the languages of cases are few.
+var textDirs sync.Map
+
+// TextDir is the direction of a text in the language tagged lang: "rtl"
+// for a language written in a right-to-left script (Arabic, Hebrew,
+// Dhivehi, …), "ltr" for others, and "auto", which lets the browser read
+// the direction from the text's first letters, when lang is empty or
+// unknown. A known language is better than "auto": an Arabic title that
+// starts with a Latin name («Mwali Stay»: …) is still laid out right to
+// left.
+func TextDir(lang string) string {
+	switch lang {
+	case "":
+		return "auto"
+	case "ar":
+		return "rtl"
+	case "en", "fr", "es", "ru", "zh":
+		return "ltr"
+	}
+	if d, ok := textDirs.Load(lang); ok {
+		return d.(string)
+	}
+	d := "auto"
+	if tag, err := language.Parse(lang); err == nil {
+		if script, conf := tag.Script(); conf != language.No {
+			d = "ltr"
+			if rtlScripts[script.String()] {
+				d = "rtl"
+			}
+		}
+	}
+	textDirs.Store(lang, d)
+	return d
+}

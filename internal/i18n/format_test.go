@@ -241,3 +241,20 @@ func TestTypography(t *testing.T) {
 		})
 	}
 }
+
+// TestTextDir: a text in a known language takes that language's
+// direction, whatever its first letters; an unknown one is left to the
+// browser.
+func TestTextDir(t *testing.T) {
+	for lang, want := range map[string]string{
+		"ar": "rtl", "fa": "rtl", "he": "rtl", "ur": "rtl", "dv": "rtl", "ar-EG": "rtl", "ku-Arab": "rtl",
+		"en": "ltr", "fr": "ltr", "zh": "ltr", "ru": "ltr", "es": "ltr", "sw": "ltr", "hi": "ltr", "pt-BR": "ltr", "az-Latn": "ltr",
+		"": "auto", "not a tag": "auto",
+	} {
+		for range 2 { // the second time from the memo
+			if got := TextDir(lang); got != want {
+				t.Errorf("TextDir(%q) = %q, want %q", lang, got, want)
+			}
+		}
+	}
+}

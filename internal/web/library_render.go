@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"strconv"
 	"sync"
+
+	"github.com/dxatlas/dxatlas/internal/i18n"
 )
 
 // The parts of the library's search page that repeat — the result items
@@ -60,7 +62,9 @@ func renderItem(it libraryItemView) string {
 	writeEsc(b, it.Href)
 	b.WriteString("\" lang=\"")
 	writeEsc(b, it.Lang)
-	b.WriteString("\" dir=\"auto\">")
+	b.WriteString("\" dir=\"")
+	b.WriteString(i18n.TextDir(it.Lang))
+	b.WriteString("\">")
 	writeEsc(b, it.Title)
 	b.WriteString("</a></h3>\n<p class=\"meta muted\"><bdi>")
 	writeEsc(b, it.ID)
@@ -83,7 +87,9 @@ func renderItem(it libraryItemView) string {
 	}
 	b.WriteString("</p>\n<p lang=\"")
 	writeEsc(b, it.Lang)
-	b.WriteString("\" dir=\"auto\">")
+	b.WriteString("\" dir=\"")
+	b.WriteString(i18n.TextDir(it.Lang))
+	b.WriteString("\">")
 	writeEsc(b, it.Summary)
 	b.WriteString("</p>\n</li>")
 	return b.String()

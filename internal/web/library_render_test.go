@@ -108,6 +108,18 @@ func TestRenderItemEscapes(t *testing.T) {
 	}
 }
 
+// TestRenderItemDirection: a result's title and summary take their
+// language's direction, so that an Arabic title starting with a Latin
+// name is still laid out right to left.
+func TestRenderItemDirection(t *testing.T) {
+	for lang, dir := range map[string]string{"ar": "rtl", "en": "ltr", "": "auto"} {
+		out := renderItem(libraryItemView{ID: "DX-1", Href: "/ar/cases/DX-1", Title: "«Mwali Stay»: سياحة", Summary: "«Mwali Stay» نُزُل", Lang: lang})
+		if n := strings.Count(out, `lang="`+lang+`" dir="`+dir+`"`); n != 2 {
+			t.Errorf("%q: title and summary marked %q %d times, want 2:\n%s", lang, dir, n, out)
+		}
+	}
+}
+
 // TestItemCache checks that rendered results are kept per language and
 // index sequence, and that the cache stays within its bytes.
 func TestItemCache(t *testing.T) {

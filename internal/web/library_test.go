@@ -448,9 +448,11 @@ func testLibraryCase(t *testing.T, le *libEnv) {
 			checkNoRawKeys(t, "case page", p.body)
 			if lang == "ar" {
 				// An Arabic reader gets the secretariat's Arabic texts.
-				p.contains(t, `<h1 lang="ar" dir="auto">`+esc(le.evilTx)+`</h1>`)
+				p.contains(t, `<h1 lang="ar" dir="rtl">`+esc(le.evilTx)+`</h1>`)
+				// The case's own words in the citation are marked English.
+				p.contains(t, `<bdi lang="en">`+esc(`<b>Kisumu</b> Tailors`)+`</bdi>`)
 			} else {
-				p.contains(t, `<h1 lang="en" dir="auto">`+esc(evilTitle)+`</h1>`, "Kisumu, Kenya")
+				p.contains(t, `<h1 lang="en" dir="ltr">`+esc(evilTitle)+`</h1>`, "Kisumu, Kenya")
 			}
 			// hreflang alternates for the six languages and a default.
 			var alts []string
@@ -480,7 +482,7 @@ func testLibraryCase(t *testing.T, le *libEnv) {
 				t.Errorf("JSON-LD author %v", ld["author"])
 			}
 			// The original, asked for, whatever the reader's language.
-			c.get(L+"/cases/"+le.evil+"?tr=orig").expect(t, http.StatusOK).contains(t, `<h1 lang="en" dir="auto">`+esc(evilTitle))
+			c.get(L+"/cases/"+le.evil+"?tr=orig").expect(t, http.StatusOK).contains(t, `<h1 lang="en" dir="ltr">`+esc(evilTitle))
 
 			// Countries with their region and UN groups: Yemen is an LDC.
 			c.get(L+"/cases/"+le.ids[0]).expect(t, http.StatusOK).

@@ -249,6 +249,8 @@ func funcs(rq *request) template.FuncMap {
 		// isolate keeps a code (a case id) in its own direction inside
 		// a text in another script.
 		"isolate": isolate,
+		// textDir is the direction of a text in a language: dir="{{textDir .Lang}}".
+		"textDir": i18n.TextDir,
 	}
 }
 
