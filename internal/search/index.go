@@ -140,25 +140,32 @@ func clean(title string) string {
 // lang, else a translation into lang (exact, then by base language), else
 // the original.
 func (t docTitle) in(lang string) []byte {
+	title, _ := t.inOwn(lang)
+	return title
+}
+
+// inOwn is in, and whether the title is in lang.
+func (t docTitle) inOwn(lang string) (title []byte, own bool) {
 	first, rest, _ := bytes.Cut(t, []byte{0x1f})
 	origLang, orig, _ := bytes.Cut(first, []byte{0x1e})
+	origOwn := baseLanguage(string(origLang)) == lang
 	if string(origLang) == lang || len(rest) == 0 {
-		return orig
+		return orig, origOwn
 	}
 	var base []byte
 	for entry := range bytes.SplitSeq(rest, []byte{0x1f}) {
 		l, title, _ := bytes.Cut(entry, []byte{0x1e})
 		if string(l) == lang {
-			return title
+			return title, true
 		}
 		if len(base) == 0 && baseLanguage(string(l)) == lang {
 			base = title
 		}
 	}
 	if len(base) > 0 {
-		return base
+		return base, true
 	}
-	return orig
+	return orig, origOwn
 }
 
 func newState() *state {

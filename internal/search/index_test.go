@@ -417,6 +417,44 @@ func TestPagingAndAllIDs(t *testing.T) {
 	}
 }
 
+// TestTitleOrderScripts: a reader sees the titles in their language, or
+// in its script, before the others (as CLDR orders scripts for Arabic,
+// Chinese and Russian), and quotation marks do not count.
+func TestTitleOrderScripts(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, d := range []Doc{
+		{ID: "L1", Language: "en", Title: "Online bakeries"},
+		{ID: "L2", Language: "fr", Title: "« Ateliers » numériques"},
+		{ID: "A1", Language: "ar", Title: "«Mwali Stay»: سياحة بيئية"}, // Arabic, starting with a Latin name
+		{ID: "A2", Language: "ar", Title: "تجارة إلكترونية للحرفيين"},
+		{ID: "R1", Language: "ru", Title: "Цифровые кооперативы"},
+		{ID: "Z1", Language: "zh", Title: "北京的移动支付"},
+		{ID: "T1", Language: "en", Title: "Zebra crossings", Translations: map[string]Text{"ar": {Title: "أرصفة آمنة"}}},
+	} {
+		d.PublishedAt = at
+		if err := Put(t.Context(), db, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix := New(Options{})
+	syncIndex(t, ix, db)
+	for lang, want := range map[string][]string{
+		// The Arabic titles first (the one starting with a Latin name
+		// first of them), then the others in the root order of scripts:
+		// Latin, Cyrillic, Arabic, Han.
+		"ar": {"A1", "T1", "A2", "L2", "L1", "R1", "Z1"},
+		"en": {"L2", "A1", "L1", "T1", "R1", "A2", "Z1"},
+		"ru": {"R1", "L2", "A1", "L1", "T1", "A2", "Z1"},
+		"zh": {"Z1", "L2", "A1", "L1", "T1", "R1", "A2"},
+	} {
+		got := ix.AllIDs(Query{Sort: SortTitle, Lang: lang})
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", lang, got, want)
+		}
+	}
+}
+
 func TestSortOrders(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	ctx := t.Context()
@@ -445,8 +483,9 @@ func TestSortOrders(t *testing.T) {
 		// French collation: accents after base letters, case ignored; C3
 		// sorts by its French title for a French reader.
 		{Query{Sort: SortTitle, Lang: "fr"}, []string{"A1", "C3", "E2", "E1", "Z1", "C1", "C2"}},
-		// Chinese collation orders by pinyin: Anhui, Beijing, Shanghai.
-		{Query{Sort: SortTitle, Lang: "zh"}, []string{"A1", "E2", "E1", "Z1", "C3", "C2", "C1"}},
+		// Chinese collation orders by pinyin: Anhui, Beijing, Shanghai;
+		// a Chinese reader gets the titles in Chinese first.
+		{Query{Sort: SortTitle, Lang: "zh"}, []string{"C3", "C2", "C1", "A1", "E2", "E1", "Z1"}},
 		// Newest first; same day by id.
 		{Query{Sort: SortNewest}, []string{"C3", "C1", "C2", "A1", "Z1", "E2", "E1"}},
 		{Query{}, []string{"C3", "C1", "C2", "A1", "Z1", "E2", "E1"}},

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"slices"
 	"sync"
+	"unicode"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -95,8 +96,41 @@ func ranks(order []uint32) []uint32 {
 	return r
 }
 
+// newCollator collates titles in language li, punctuation ignored (the
+// CLDR option "shifted"), so that «Mwali Stay» sorts under M.
 func newCollator(li int) *collate.Collator {
-	return collate.New(language.MustParse(sortLangs[li]))
+	return collate.New(language.MustParse(sortLangs[li] + "-u-ka-shifted"))
+}
+
+// sortScripts are the scripts each language's readers expect first, as
+// CLDR's collations reorder them (Arabic before Latin for an Arabic
+// reader, Han for a Chinese one); x/text's collation does not reorder
+// scripts, so titleKey does.
+var sortScripts = [...]*unicode.RangeTable{unicode.Arabic, unicode.Han, unicode.Latin, unicode.Latin, unicode.Cyrillic, unicode.Latin}
+
+// sortTitle is the title of ord for readers of language li, and the byte
+// that leads its key: 0 for a title in that language or whose first
+// letter is in its script, 1 for others.
+func (s *state) sortTitle(li int, ord uint32) ([]byte, byte) {
+	title, own := s.title(ord).inOwn(sortLangs[li])
+	if own {
+		return title, 0
+	}
+	return title, scriptFirst(li, title)
+}
+
+// scriptFirst is 0 for a title whose first letter is in language li's
+// script, 1 for others.
+func scriptFirst(li int, title []byte) byte {
+	for _, r := range string(title) {
+		if unicode.IsLetter(r) {
+			if unicode.Is(sortScripts[li], r) {
+				return 0
+			}
+			return 1
+		}
+	}
+	return 1
 }
 
 // sortByTitle sorts ordinals by their titles in language li. It keeps a
@@ -111,17 +145,21 @@ func (s *state) sortByTitle(li int, ords []uint32) []uint32 {
 		truncated: make([]bool, s.n()),
 	}
 	for _, ord := range ords {
-		key := col.Key(&buf, s.title(ord).in(sortLangs[li]))
-		n := copy(k.data[int(ord)*keyPrefix:int(ord+1)*keyPrefix], key)
+		title, first := s.sortTitle(li, ord)
+		key := col.Key(&buf, title)
+		slot := k.data[int(ord)*keyPrefix : int(ord+1)*keyPrefix]
+		slot[0] = first
+		n := 1 + copy(slot[1:], key)
 		k.length[ord] = uint8(n)
-		k.truncated[ord] = len(key) > keyPrefix
+		k.truncated[ord] = len(key) > keyPrefix-1
 		buf.Reset()
 	}
 	full := make(map[uint32][]byte)
 	fullKey := func(ord uint32) []byte {
 		key, ok := full[ord]
 		if !ok {
-			key = slices.Clone(col.Key(&buf, s.title(ord).in(sortLangs[li])))
+			title, first := s.sortTitle(li, ord)
+			key = append([]byte{first}, col.Key(&buf, title)...)
 			buf.Reset()
 			full[ord] = key
 		}
@@ -146,8 +184,13 @@ func (s *state) sortByTitle(li int, ords []uint32) []uint32 {
 
 // compareTitles compares two titles in language li by their full keys.
 func (s *state) compareTitles(col *collate.Collator, buf *collate.Buffer, li int, a, b uint32) int {
-	ka := col.Key(buf, s.title(a).in(sortLangs[li]))
-	kb := col.Key(buf, s.title(b).in(sortLangs[li]))
+	ta, fa := s.sortTitle(li, a)
+	tb, fb := s.sortTitle(li, b)
+	if c := cmp.Compare(fa, fb); c != 0 {
+		return c
+	}
+	ka := col.Key(buf, ta)
+	kb := col.Key(buf, tb)
 	c := bytes.Compare(ka, kb)
 	buf.Reset()
 	return c
