@@ -8,6 +8,7 @@ import (
 
 	"github.com/dxatlas/dxatlas/internal/app"
 	"github.com/dxatlas/dxatlas/internal/domain"
+	"github.com/dxatlas/dxatlas/internal/search"
 	"github.com/dxatlas/dxatlas/internal/store"
 )
 
@@ -117,6 +118,10 @@ type callPage struct {
 	Call     callView
 	CanStart bool // a signed-in applicant, while the call is open
 	SignIn   string
+	// Published counts the cases of the call in the library, which
+	// Library lists.
+	Published int
+	Library   string
 }
 
 func (h *Handler) callShow(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -130,6 +135,12 @@ func (h *Handler) callShow(w http.ResponseWriter, r *http.Request, rq *request) 
 	if u := rq.user; u != nil && v.Open {
 		p.CanStart = u.Role == store.RoleApplicant || u.Role == store.RoleAdmin
 	}
+	filters := map[string][]string{search.FacetCall: {c.Slug}}
+	res, err := h.app.SearchLibraryHits(r.Context(), search.Query{Lang: rq.lang, Filters: filters, PerPage: 1, Facets: []string{}})
+	if err != nil {
+		return err
+	}
+	p.Published, p.Library = res.Total, h.libraryHref(rq, search.FacetCall, c.Slug)
 	h.render(w, r, rq, http.StatusOK, "call", &p)
 	return nil
 }

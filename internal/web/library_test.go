@@ -330,6 +330,11 @@ func testLibrarySearch(t *testing.T, le *libEnv) {
 				t.Errorf("concept search in Chinese found cases in %v only", langs)
 			}
 
+			// A call's page links to the cases it selected.
+			n := le.countCases(map[string][]string{"call": {"sme-dx"}})
+			c.get(L+"/calls/sme-dx").expect(t, http.StatusOK).
+				contains(t, `<a href="`+L+`/cases?call=sme-dx">`+esc(le.app.Cat.Localizer(lang).Tn("call.published_cases", n, map[string]any{"Count": n}))+`</a>`)
+
 			// The downloads keep the page's filters, words and order;
 			// removing every filter keeps the words and the order.
 			c.get(L+"/cases?wsis=C7&q=coffee&sort=title").expect(t, http.StatusOK).
