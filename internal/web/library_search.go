@@ -291,6 +291,11 @@ func (h *Handler) itemView(rq *request, it app.LibraryItem) libraryItemView {
 // selected value.
 func (h *Handler) facetGroup(rq *request, facet string, values []app.LibraryFacet, selected []string, all bool, moreHref string) facetGroup {
 	g := facetGroup{Name: facet, Legend: rq.T(facetKeys[facet])}
+	if all {
+		orderByLabel(rq.lang, facet, values, 0)
+	} else {
+		orderByLabel(rq.lang, facet, values, shownFacetValues)
+	}
 	shown := 0
 	for _, v := range values {
 		checked := slices.Contains(selected, v.Value)

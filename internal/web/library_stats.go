@@ -62,9 +62,10 @@ func (h *Handler) libraryStats(w http.ResponseWriter, r *http.Request, rq *reque
 }
 
 // statsOrder sorts a facet's values for a chart: action lines, goals and
-// years in their own order, the others by count.
-func statsOrder(facet string, vs []app.LibraryFacet) []app.LibraryFacet {
+// years in their own order, the others by count, then by name in lang.
+func statsOrder(lang, facet string, vs []app.LibraryFacet) []app.LibraryFacet {
 	out := slices.Clone(vs)
+	orderByLabel(lang, facet, out, 0)
 	num := func(s string) int {
 		n, _ := strconv.Atoi(s)
 		return n
@@ -117,7 +118,7 @@ func (h *Handler) libraryStatsData(r *http.Request, rq *request) (*libraryStatsP
 		c := statsChart{ID: "chart-" + f, Heading: heading, Column: rq.T(facetKeys[f])}
 		bc := charts.BarChart{ID: "bars-" + f, Title: heading, Dir: rq.L.Dir(), Lang: rq.lang,
 			Desc: rq.T("library.stats.chart_desc", map[string]any{"Chart": heading})}
-		for _, v := range statsOrder(f, stats[f]) {
+		for _, v := range statsOrder(rq.lang, f, stats[f]) {
 			label := facetOptionLabel(f, v)
 			count := rq.L.FormatInt(int64(v.Count))
 			bc.Bars = append(bc.Bars, charts.Bar{Label: label, Value: count, N: float64(v.Count)})
@@ -129,7 +130,9 @@ func (h *Handler) libraryStatsData(r *http.Request, rq *request) (*libraryStatsP
 		p.Charts = append(p.Charts, c)
 	}
 	p.Map = statsMap{Src: hrefWith(h.path(rq, "/stats/map.svg"), filterQuery(filters)), Alt: rq.T("library.stats.map_alt")}
-	for _, v := range stats[search.FacetCountry] {
+	countries := slices.Clone(stats[search.FacetCountry])
+	orderByLabel(rq.lang, search.FacetCountry, countries, 0)
+	for _, v := range countries {
 		p.Map.Rows = append(p.Map.Rows, statsRow{Label: v.Label, Count: rq.L.FormatInt(int64(v.Count)), Href: link(search.FacetCountry, v.Value)})
 	}
 	return p, nil
