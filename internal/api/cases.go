@@ -175,27 +175,15 @@ func listFilter(q url.Values) (app.ListFilter, []fieldProblem) {
 		}
 		return out
 	}
-	f.States = codes("state", inList(domain.CaseStates, false))
+	f.States = codes("state", app.InVocab(domain.CaseStates, false))
 	f.Countries = codes("country", func(c string) (string, bool) {
 		k, ok := domain.CountryByCode(strings.ToUpper(c))
 		return k.Code, ok
 	})
-	f.Regions = codes("region", inList(domain.Regions, false))
-	f.WSIS = codes("wsis", inList(domain.ActionLines, true))
-	f.Technologies = codes("technology", inList(domain.Technologies, false))
+	f.Regions = codes("region", app.InVocab(domain.Regions, false))
+	f.WSIS = codes("wsis", app.InVocab(domain.ActionLines, true))
+	f.Technologies = codes("technology", app.InVocab(domain.Technologies, false))
 	return f, probs
-}
-
-// inList looks a code up in a vocabulary, ignoring case if fold.
-func inList(list []string, fold bool) func(string) (string, bool) {
-	return func(c string) (string, bool) {
-		for _, k := range list {
-			if k == c || (fold && strings.EqualFold(k, c)) {
-				return k, true
-			}
-		}
-		return "", false
-	}
 }
 
 // pageParam reads a positive integer query parameter.

@@ -564,7 +564,7 @@ func (a *App) checkCallFilter(ctx context.Context, filters map[string][]string) 
 // them (codes in their usual case, numbers without leading zeros); ok is
 // false for a value no case can have.
 var filterValues = map[string]func(string) (string, bool){
-	search.FacetWSIS: inVocab(domain.ActionLines, true),
+	search.FacetWSIS: InVocab(domain.ActionLines, true),
 	search.FacetSDG: func(v string) (string, bool) {
 		n, err := strconv.Atoi(v)
 		return strconv.Itoa(n), err == nil && slices.Contains(domain.Goals, n)
@@ -573,17 +573,17 @@ var filterValues = map[string]func(string) (string, bool){
 		v = strings.ToLower(v)
 		return v, domain.IsTarget(v)
 	},
-	search.FacetRegion:    inVocab(domain.Regions, false),
-	search.FacetSubRegion: inVocab(domain.SubRegions, false),
-	search.FacetGroup:     inVocab(domain.CountryGroups, true),
-	search.FacetGroupNow:  inVocab(domain.CountryGroups, true),
+	search.FacetRegion:    InVocab(domain.Regions, false),
+	search.FacetSubRegion: InVocab(domain.SubRegions, false),
+	search.FacetGroup:     InVocab(domain.CountryGroups, true),
+	search.FacetGroupNow:  InVocab(domain.CountryGroups, true),
 	search.FacetCountry: func(v string) (string, bool) {
 		c, ok := domain.CountryByCode(strings.ToUpper(v))
 		return c.Code, ok
 	},
-	search.FacetSector:     inVocab(domain.Sectors, true),
-	search.FacetTechnology: inVocab(domain.Technologies, false),
-	search.FacetSize:       inVocab(domain.SizeClasses, false),
+	search.FacetSector:     InVocab(domain.Sectors, true),
+	search.FacetTechnology: InVocab(domain.Technologies, false),
+	search.FacetSize:       InVocab(domain.SizeClasses, false),
 	search.FacetYear: func(v string) (string, bool) {
 		n, err := strconv.Atoi(v)
 		return strconv.Itoa(n), err == nil && len(v) == 4 && n >= 1900 && n <= 2999
@@ -603,8 +603,9 @@ var (
 	langCodeRe = regexp.MustCompile(`^[a-z]{2,3}$`)
 )
 
-// inVocab reads a code of list, in any case if fold.
-func inVocab(list []string, fold bool) func(string) (string, bool) {
+// InVocab reads a code of a vocabulary's list, in any case if fold: ok
+// is false for a code not in it.
+func InVocab(list []string, fold bool) func(string) (string, bool) {
 	return func(c string) (string, bool) {
 		for _, k := range list {
 			if k == c || (fold && strings.EqualFold(k, c)) {
