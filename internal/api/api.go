@@ -13,8 +13,10 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 
 	"github.com/dxatlas/dxatlas/internal/app"
@@ -60,12 +62,27 @@ func (s *server) adapt(h handlerFunc) http.Handler {
 		hdr.Set("Cache-Control", "no-store")
 		err := s.authenticate(r.Context(), r, rc)
 		if err == nil {
-			err = h(w, r, rc)
+			err = call(h, w, r, rc)
 		}
 		if err != nil {
 			s.writeError(w, r, rc, err)
 		}
 	})
+}
+
+// call runs h and turns a panic into an error, so that a fault is
+// answered like any other failure: a problem document in the reader's
+// language, the panic and its stack in the log.
+func call(h handlerFunc, w http.ResponseWriter, r *http.Request, rc *reqCtx) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler { // a deliberate cut: the server's to handle
+				panic(v)
+			}
+			err = fmt.Errorf("panic: %v\n%s", v, debug.Stack())
+		}
+	}()
+	return h(w, r, rc)
 }
 
 // authenticate resolves an "Authorization: Bearer" header. No header means

@@ -626,3 +626,36 @@ func documentedEnum(t *testing.T, name string) []any {
 	}
 	return e
 }
+
+// TestPanicAnswersProblem: a handler's fault is answered with a problem
+// document in the reader's language, not the server's plain text, and
+// logged with its stack; a deliberate abort is left to the server.
+func TestPanicAnswersProblem(t *testing.T) {
+	cat, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged bytes.Buffer
+	a := app.New(nil, cat, app.Options{Log: slog.New(slog.NewTextHandler(&logged, nil))})
+	s := &server{app: a, log: a.Log}
+	h := s.adapt(func(w http.ResponseWriter, r *http.Request, rc *reqCtx) error { panic("boom") })
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/anything", nil)
+	req.Header.Set("Accept-Language", "fr")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var p problem
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || rec.Code != http.StatusInternalServerError ||
+		rec.Header().Get("Content-Type") != "application/problem+json" || p.Code != "error.internal" || p.Title != cat.Localizer("fr").T("api.status.500") {
+		t.Errorf("a panic answered %d %s: %s (%v)", rec.Code, rec.Header().Get("Content-Type"), rec.Body, err)
+	}
+	if !strings.Contains(logged.String(), "panic: boom") || !strings.Contains(logged.String(), "goroutine") {
+		t.Errorf("the log lacks the panic and its stack:\n%s", logged.String())
+	}
+	abort := s.adapt(func(w http.ResponseWriter, r *http.Request, rc *reqCtx) error { panic(http.ErrAbortHandler) })
+	defer func() {
+		if v := recover(); v != http.ErrAbortHandler {
+			t.Errorf("an abort was not passed on: %v", v)
+		}
+	}()
+	abort.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/api/v1/anything", nil))
+}
