@@ -569,6 +569,29 @@ func TestLibraryExportAPI(t *testing.T) {
 			if s.Total != 5 {
 				t.Errorf("stats total %d", s.Total)
 			}
+			// Nor in the spreadsheet, the search by its words or its
+			// country's facet count; its record is gone.
+			x, err := excelize.OpenReader(bytes.NewReader(e.do(t, "GET", "/api/v1/library/cases.xlsx").want(t, http.StatusOK).body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := x.GetRows("Cases")
+			if err != nil || len(rows) != 1+5 || slices.ContainsFunc(rows, func(r []string) bool { return slices.Contains(r, docs[0].id) }) {
+				t.Errorf("the spreadsheet has %d rows (%v), or lists %s", len(rows), err, docs[0].id)
+			}
+			var l struct {
+				Items  []struct{ ID string }
+				Facets map[string][]app.LibraryFacet
+			}
+			e.do(t, "GET", "/api/v1/library/cases?q=Kisumu").want(t, http.StatusOK).json(t, &l)
+			if slices.ContainsFunc(l.Items, func(it struct{ ID string }) bool { return it.ID == docs[0].id }) {
+				t.Errorf("its words still find it")
+			}
+			e.do(t, "GET", "/api/v1/library/cases").want(t, http.StatusOK).json(t, &l)
+			if slices.ContainsFunc(l.Facets["country"], func(f app.LibraryFacet) bool { return f.Value == "KE" }) {
+				t.Errorf("the country facet still counts Kenya: %v", l.Facets["country"])
+			}
+			e.do(t, "GET", "/api/v1/library/cases/"+docs[0].id).want(t, http.StatusGone)
 		})
 	})
 }

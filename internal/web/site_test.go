@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/dxatlas/dxatlas/internal/domain"
+	"github.com/dxatlas/dxatlas/internal/store"
+	"github.com/dxatlas/dxatlas/internal/store/storetest"
 )
 
 func TestLanguageRouting(t *testing.T) {
@@ -228,27 +230,29 @@ func TestCaseFormRowsAutosaveWithdraw(t *testing.T) {
 }
 
 func TestPublicPagesCache(t *testing.T) {
-	e := newEnvSQLite(t)
-	c := e.client(t).noFollow()
-	p := c.get("/en/calls/sme-dx").expect(t, http.StatusOK)
-	etag := p.header.Get("ETag")
-	if etag == "" || p.header.Get("Set-Cookie") != "" || p.header.Get("Cache-Control") != "no-cache" {
-		t.Fatalf("public page headers: %v", p.header)
-	}
-	c.hdr.Set("If-None-Match", etag)
-	if p := c.get("/en/calls/sme-dx"); p.status != http.StatusNotModified || p.body != "" {
-		t.Errorf("revalidation: %d, %d bytes", p.status, len(p.body))
-	}
-	c.hdr.Del("If-None-Match")
-	// Pages with forms, and pages for a signed-in reader, are not cached.
-	if p := c.get("/en/account/signin"); p.header.Get("ETag") != "" || p.header.Get("Cache-Control") != "no-store" {
-		t.Errorf("sign-in page headers: %v", p.header)
-	}
-	s := e.client(t)
-	s.signIn("en", e.alice.Email)
-	if p := s.get("/en/calls/sme-dx"); p.header.Get("ETag") != "" || p.header.Get("Cache-Control") != "no-store" {
-		t.Errorf("signed-in page headers: %v", p.header)
-	}
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		c := e.client(t).noFollow()
+		p := c.get("/en/calls/sme-dx").expect(t, http.StatusOK)
+		etag := p.header.Get("ETag")
+		if etag == "" || p.header.Get("Set-Cookie") != "" || p.header.Get("Cache-Control") != "no-cache" {
+			t.Fatalf("public page headers: %v", p.header)
+		}
+		c.hdr.Set("If-None-Match", etag)
+		if p := c.get("/en/calls/sme-dx"); p.status != http.StatusNotModified || p.body != "" {
+			t.Errorf("revalidation: %d, %d bytes", p.status, len(p.body))
+		}
+		c.hdr.Del("If-None-Match")
+		// Pages with forms, and pages for a signed-in reader, are not cached.
+		if p := c.get("/en/account/signin"); p.header.Get("ETag") != "" || p.header.Get("Cache-Control") != "no-store" {
+			t.Errorf("sign-in page headers: %v", p.header)
+		}
+		s := e.client(t)
+		s.signIn("en", e.alice.Email)
+		if p := s.get("/en/calls/sme-dx"); p.header.Get("ETag") != "" || p.header.Get("Cache-Control") != "no-store" {
+			t.Errorf("signed-in page headers: %v", p.header)
+		}
+	})
 }
 
 func TestClientAddr(t *testing.T) {
