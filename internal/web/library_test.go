@@ -194,6 +194,10 @@ func testLibraryBadURLs(t *testing.T, le *libEnv) {
 		t.Errorf("with a bad value left out: %v, want %v", got, want)
 	}
 	p.lacks(t, "wsis=C99", "sort=bogus")
+	// Codes in any case are read as the vocabulary writes them: the box
+	// is ticked and the chip named.
+	c.get("/en/cases?wsis=c7&wsis=C7").expect(t, http.StatusOK).
+		contains(t, `name="wsis" value="C7" checked`, esc(labelled("en", le.tr("en", "library.facet.wsis"))+"C7 · ")).lacks(t, "wsis=c7")
 	c.get("/en/cases?call=no-such-call").expect(t, http.StatusUnprocessableEntity).
 		contains(t, `href="#facet-call"`, unknown("en", "library.facet.call", "no-such-call"))
 	// Words beyond a query's length: cut for the search and the
