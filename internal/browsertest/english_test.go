@@ -23,15 +23,15 @@ const localesDir = "../i18n/locales"
 
 // uiTextJS collects the interface's words on the page: its text, and the
 // attributes people hear or see (title, aria-label, alt, placeholder, the
-// value of a button), except in parts marked as another language or as
-// text a person wrote.
+// value of a button), except in parts marked with a language of their
+// own (content, such as a case's texts, even in the page's language) or
+// as text a person wrote.
 const uiTextJS = `(() => {
-	const page = document.documentElement.lang;
 	const skip = el => {
 		if (!el) return false;
 		if (el.closest("script, style, noscript, template, [dir=auto]")) return true;
 		const marked = el.closest("[lang]");
-		return marked !== null && marked.lang !== page;
+		return marked !== null && marked !== document.documentElement;
 	};
 	// The <title> is left out: it repeats the <h1>, which is checked with
 	// its marking (a case's title is the applicant's words).

@@ -299,21 +299,16 @@ func (h *Handler) libraryCaseData(r *http.Request, rq *request, pc app.PublicCas
 	org := cmp.Or(doc.Organisation.Name, L.T("site.name"))
 	url := h.app.CaseURL(rq.lang, pc.ID)
 	// Each part of the citation is isolated, so that a title in one
-	// script keeps its order inside a sentence in another; the case's
-	// own words are marked with its language, for screen readers.
+	// script keeps its order inside a sentence in another; the title is
+	// marked with the case's language, for screen readers (names are
+	// names, in whatever language).
 	bdi := func(s string) string { return "<bdi>" + template.HTMLEscapeString(s) + "</bdi>" }
-	own := func(s string) string {
-		if doc.Language == "" || doc.Language == rq.lang {
-			return bdi(s)
-		}
-		return `<bdi lang="` + template.HTMLEscapeString(doc.Language) + `">` + template.HTMLEscapeString(s) + "</bdi>"
+	title := bdi(doc.Title)
+	if doc.Language != "" && doc.Language != rq.lang {
+		title = `<bdi lang="` + template.HTMLEscapeString(doc.Language) + `">` + template.HTMLEscapeString(doc.Title) + "</bdi>"
 	}
-	ownOrg := bdi(org)
-	if doc.Organisation.Name != "" {
-		ownOrg = own(org)
-	}
-	p.Cite = template.HTML(L.T("library.cite.text", map[string]any{"Org": ownOrg, "Year": pc.PublishedAt.Year(),
-		"Title": own(doc.Title), "Site": bdi(L.T("site.name")), "ID": bdi(pc.ID), "Call": bdi(callTitle), "URL": bdi(url),
+	p.Cite = template.HTML(L.T("library.cite.text", map[string]any{"Org": bdi(org), "Year": pc.PublishedAt.Year(),
+		"Title": title, "Site": bdi(L.T("site.name")), "ID": bdi(pc.ID), "Call": bdi(callTitle), "URL": bdi(url),
 		"Date": template.HTMLEscapeString(L.FormatDate(pc.PublishedAt, time.UTC)), "Licence": bdi(lic)}))
 	p.Head = h.caseHead(rq, pc, text, lang, callTitle, url)
 	return p
