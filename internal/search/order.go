@@ -105,7 +105,7 @@ func newCollator(li int) *collate.Collator {
 // sortScripts are the scripts each language's readers expect first, as
 // CLDR's collations reorder them (Arabic before Latin for an Arabic
 // reader, Han for a Chinese one); x/text's collation does not reorder
-// scripts, so titleKey does.
+// scripts, so sortTitle leads each key with a byte that does.
 var sortScripts = [...]*unicode.RangeTable{unicode.Arabic, unicode.Han, unicode.Latin, unicode.Latin, unicode.Cyrillic, unicode.Latin}
 
 // sortTitle is the title of ord for readers of language li, and the byte

@@ -334,11 +334,17 @@ func (rq *request) personal() bool { return rq.user != nil || rq.stale }
 // per facet, repeated to accept several values.
 var libraryParams = append(slices.Clone(app.LibraryFacets), search.FacetGroupNow, search.FacetLanguage)
 
-// libraryFilters reads the facet filters of a library URL.
+// libraryFilters reads the facet filters of a library URL, each value
+// as the index writes it (c7 is C7), so that pages tick its box and name
+// its chip; a value no case can have is kept as it is, for the checks to
+// name.
 func libraryFilters(q url.Values) map[string][]string {
 	out := map[string][]string{}
 	for _, f := range libraryParams {
 		for _, v := range q[f] {
+			if c, ok := app.CanonFilter(f, v); ok {
+				v = c
+			}
 			if v = strings.TrimSpace(v); v != "" && !slices.Contains(out[f], v) {
 				out[f] = append(out[f], v)
 			}

@@ -413,17 +413,6 @@ func (h *Handler) checkLibraryQuery(ctx context.Context, rq *request, q *search.
 		}
 		say("#facet-"+fe.Field, rq.T(facetKeys[fe.Field]), fe.Key, map[string]any{"Value": shorten(v, 40)})
 	}
-	// The rest as the index writes them (c7 is C7), so that their boxes
-	// are ticked and their chips named.
-	for f, vs := range q.Filters {
-		var canon []string
-		for _, v := range vs {
-			if c, ok := app.CanonFilter(f, v); ok && !slices.Contains(canon, c) {
-				canon = append(canon, c)
-			}
-		}
-		q.Filters[f] = canon
-	}
 	switch q.Sort {
 	case "", search.SortRelevance, search.SortNewest, search.SortTitle:
 	default:

@@ -198,6 +198,8 @@ func testLibraryBadURLs(t *testing.T, le *libEnv) {
 	// is ticked and the chip named.
 	c.get("/en/cases?wsis=c7&wsis=C7").expect(t, http.StatusOK).
 		contains(t, `name="wsis" value="C7" checked`, esc(labelled("en", le.tr("en", "library.facet.wsis"))+"C7 · ")).lacks(t, "wsis=c7")
+	c.get("/en/stats?wsis=c7").expect(t, http.StatusOK).
+		contains(t, esc(labelled("en", le.tr("en", "library.facet.wsis"))+"C7 · ")).lacks(t, "wsis=c7")
 	c.get("/en/cases?call=no-such-call").expect(t, http.StatusUnprocessableEntity).
 		contains(t, `href="#facet-call"`, unknown("en", "library.facet.call", "no-such-call"))
 	// Words beyond a query's length: cut for the search and the
